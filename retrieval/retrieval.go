@@ -1,0 +1,87 @@
+package retrieval
+
+import (
+	"context"
+	"time"
+
+	"github.com/townhall-civic/townhall/corpus"
+)
+
+// Query is a search request.
+type Query struct {
+	Text  string
+	Limit int           // maximum hits; 0 means 10
+	Kinds []corpus.Kind // restrict to these kinds; empty means all
+	From  time.Time     // documents dated on or after; zero means no bound
+	To    time.Time     // documents dated before; zero means no bound
+	// PerDocument caps hits per document; 0 means 1 (deduplicated).
+	PerDocument int
+}
+
+// Hit is one retrieved chunk.
+type Hit struct {
+	Chunk   corpus.Chunk
+	Score   float64 // higher is better; comparable only within one result list
+	Snippet string  // short extract; matched terms wrapped in <mark>…</mark>
+}
+
+// Searcher answers queries. Search returns hits best first, at most
+// q.Limit, or an error wrapping ErrInvalid for an unusable query.
+type Searcher interface {
+	Search(ctx context.Context, q Query) ([]Hit, error)
+}
+
+// SearcherFunc adapts a function to Searcher.
+type SearcherFunc func(ctx context.Context, q Query) ([]Hit, error)
+
+// Search calls f.
+func (f SearcherFunc) Search(ctx context.Context, q Query) ([]Hit, error) { return f(ctx, q) }
+
+// Embedder turns texts into vectors of one fixed dimension. It is the whole
+// contract an embedding model must meet.
+type Embedder func(ctx context.Context, texts []string) ([][]float32, error)
+
+// ChunkIndex is a store of chunks that can be updated per document.
+type ChunkIndex interface {
+	// Put replaces all chunks of the documents the chunks belong to.
+	Put(ctx context.Context, chunks []corpus.Chunk) error
+	// DeleteDocuments removes every chunk of the given document IDs.
+	// Unknown IDs are ignored.
+	DeleteDocuments(ctx context.Context, docIDs []string) error
+}
+
+// VectorHit is one nearest neighbour.
+type VectorHit struct {
+	ID    string  // chunk ID
+	Score float32 // cosine similarity, higher is closer
+}
+
+// VectorIndex is an approximate or exact nearest-neighbour index over unit
+// vectors keyed by chunk ID.
+type VectorIndex interface {
+	// Add inserts or replaces vectors. Vectors must all have the index's
+	// dimension, or Add returns an error wrapping ErrDimension.
+	Add(ctx context.Context, ids []string, vecs [][]float32) error
+	// Delete removes vectors by ID; unknown IDs are ignored.
+	Delete(ctx context.Context, ids []string) error
+	// Search returns up to k nearest vectors to q that accept allows
+	// (nil accepts all), closest first.
+	Search(ctx context.Context, q []float32, k int, accept func(id string) bool) ([]VectorHit, error)
+}
+
+// Normalize scales v to unit length in place and returns it. A zero vector
+// is returned unchanged.
+func Normalize(v []float32) []float32 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	if s == 0 {
+		return v
+	}
+	inv := float32(1 / sqrt(s))
+	for i := range v {
+		v[i] *= inv
+	}
+	return v
+}
