@@ -41,13 +41,21 @@ func (f SearcherFunc) Search(ctx context.Context, q Query) ([]Hit, error) { retu
 // contract an embedding model must meet.
 type Embedder func(ctx context.Context, texts []string) ([][]float32, error)
 
-// ChunkIndex is a store of chunks that can be updated per document.
+// ChunkIndex is a store of chunks, updated a source file at a time:
+// ingestion deletes a changed file's chunks and puts its new ones.
 type ChunkIndex interface {
-	// Put replaces all chunks of the documents the chunks belong to.
+	// Put inserts or replaces chunks by chunk ID.
 	Put(ctx context.Context, chunks []corpus.Chunk) error
-	// DeleteDocuments removes every chunk of the given document IDs.
-	// Unknown IDs are ignored.
-	DeleteDocuments(ctx context.Context, docIDs []string) error
+	// DeleteFiles removes every chunk whose document comes from one of the
+	// given files (corpus.FileID of the chunk's DocID). Unknown files are
+	// ignored.
+	DeleteFiles(ctx context.Context, fileIDs []string) error
+}
+
+// ChunkGetter fetches stored chunks by ID. Missing IDs are skipped, so the
+// result may be shorter than ids; order follows ids.
+type ChunkGetter interface {
+	Chunks(ctx context.Context, ids []string) ([]corpus.Chunk, error)
 }
 
 // VectorHit is one nearest neighbour.
