@@ -1,0 +1,175 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/townhall-civic/townhall/corpus"
+)
+
+// Vector searches by embedding similarity alone. It is the vector arm of
+// Hybrid and a Searcher of its own for comparison runs.
+type Vector struct {
+	Index  VectorIndex
+	Chunks ChunkGetter
+	Embed  Embedder
+}
+
+var _ Searcher = (*Vector)(nil)
+
+// Search implements Searcher.
+func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
+	if strings.TrimSpace(q.Text) == "" {
+		return nil, fmt.Errorf("empty query: %w", ErrInvalid)
+	}
+	limit := limitOf(q)
+	vecs, err := v.Embed(ctx, []string{q.Text})
+	if err != nil {
+		return nil, fmt.Errorf("embed query: %w", err)
+	}
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("embed query: got %d vectors, want 1", len(vecs))
+	}
+	// Over-fetch: several chunks of one document may be near the query and
+	// filters are applied after the chunks are fetched.
+	k := limit * 4
+	if filtered(q) {
+		k = limit * 20
+	}
+	vh, err := v.Index.Search(ctx, vecs[0], k, nil)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(vh))
+	for i, h := range vh {
+		ids[i] = h.ID
+	}
+	chunks, err := v.Chunks.Chunks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]corpus.Chunk, len(chunks))
+	for _, c := range chunks {
+		byID[c.ID] = c
+	}
+	hits := make([]Hit, 0, len(vh))
+	for _, h := range vh {
+		c, ok := byID[h.ID]
+		if !ok || !Matches(q, c) {
+			continue
+		}
+		hits = append(hits, Hit{Chunk: c, Score: float64(h.Score), Snippet: PlainSnippet(c.Text, 200)})
+	}
+	return Dedupe(hits, limit, q.PerDocument), nil
+}
+
+// Hybrid fuses a keyword searcher and a vector searcher with weighted
+// reciprocal rank fusion. Either arm failing degrades to the other, so a
+// broken embedding provider never takes search down.
+type Hybrid struct {
+	Keyword Searcher
+	Vector  Searcher
+	// KeywordWeight and VectorWeight scale each arm's RRF contribution;
+	// zero means 1.
+	KeywordWeight, VectorWeight float64
+	// Depth is how many candidates each arm contributes; 0 means 50.
+	Depth int
+}
+
+var _ Searcher = (*Hybrid)(nil)
+
+// Search implements Searcher.
+func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
+	if strings.TrimSpace(q.Text) == "" {
+		return nil, fmt.Errorf("empty query: %w", ErrInvalid)
+	}
+	limit := limitOf(q)
+	depth := h.Depth
+	if depth <= 0 {
+		depth = 50
+	}
+	sub := q
+	sub.Limit = max(depth, limit)
+	sub.PerDocument = max(q.PerDocument, 2)
+
+	type res struct {
+		hits []Hit
+		err  error
+	}
+	vc := make(chan res, 1)
+	go func() {
+		hits, err := h.Vector.Search(ctx, sub)
+		vc <- res{hits, err}
+	}()
+	kh, kerr := h.Keyword.Search(ctx, sub)
+	vr := <-vc
+	switch {
+	case kerr != nil && vr.err != nil:
+		return nil, errors.Join(kerr, vr.err)
+	case kerr != nil:
+		return Dedupe(vr.hits, limit, q.PerDocument), nil
+	case vr.err != nil:
+		return Dedupe(kh, limit, q.PerDocument), nil
+	}
+	return Fuse([][]Hit{kh, vr.hits}, []float64{weight(h.KeywordWeight), weight(h.VectorWeight)}, limit, q.PerDocument), nil
+}
+
+func weight(w float64) float64 {
+	if w == 0 {
+		return 1
+	}
+	return w
+}
+
+func limitOf(q Query) int {
+	if q.Limit <= 0 {
+		return 10
+	}
+	return q.Limit
+}
+
+func filtered(q Query) bool { return len(q.Kinds) > 0 || !q.From.IsZero() || !q.To.IsZero() }
+
+// Matches reports whether c passes q's kind and date filters.
+func Matches(q Query, c corpus.Chunk) bool {
+	if len(q.Kinds) > 0 {
+		ok := false
+		for _, k := range q.Kinds {
+			if c.Kind == k {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if !q.From.IsZero() && (c.Date.IsZero() || c.Date.Before(q.From)) {
+		return false
+	}
+	if !q.To.IsZero() && (c.Date.IsZero() || !c.Date.Before(q.To)) {
+		return false
+	}
+	return true
+}
+
+// PlainSnippet returns the first n bytes of text, cut at a word boundary
+// and HTML-escaped, for hits that have no highlighted fragment.
+func PlainSnippet(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		if i := strings.LastIndexByte(text[:cut], ' '); i > n/2 {
+			cut = i
+		}
+		text = text[:cut] + "…"
+	}
+	return html.EscapeString(text)
+}

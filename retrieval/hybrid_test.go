@@ -1,0 +1,168 @@
+package retrieval_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/retrieval"
+	"github.com/townhall-civic/townhall/retrieval/retrievaltest"
+)
+
+func hit(doc string, n int) retrieval.Hit {
+	return retrieval.Hit{Chunk: corpus.Chunk{ID: corpus.ChunkID(doc, n), DocID: doc, Text: doc}}
+}
+
+func docs(hits []retrieval.Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.Chunk.DocID)
+	}
+	return out
+}
+
+func TestFuse(t *testing.T) {
+	tests := []struct {
+		name    string
+		lists   [][]retrieval.Hit
+		weights []float64
+		limit   int
+		want    []string
+	}{
+		{
+			name:  "agreement beats a single first place",
+			lists: [][]retrieval.Hit{{hit("a", 0), hit("b", 0), hit("c", 0)}, {hit("b", 0), hit("d", 0), hit("a", 0)}},
+			limit: 10,
+			want:  []string{"b", "a", "d", "c"},
+		},
+		{
+			name:  "one document once",
+			lists: [][]retrieval.Hit{{hit("a", 0), hit("a", 1), hit("b", 0)}},
+			limit: 10,
+			want:  []string{"a", "b"},
+		},
+		{
+			name:    "weights tip the balance",
+			lists:   [][]retrieval.Hit{{hit("a", 0)}, {hit("b", 0)}},
+			weights: []float64{1, 2},
+			limit:   10,
+			want:    []string{"b", "a"},
+		},
+		{
+			name:  "limit",
+			lists: [][]retrieval.Hit{{hit("a", 0), hit("b", 0), hit("c", 0)}},
+			limit: 2,
+			want:  []string{"a", "b"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := docs(retrieval.Fuse(tt.lists, tt.weights, tt.limit, 1))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("fused order (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// indexed builds an Indexer over the in-memory fakes and ingests docs.
+func indexed(t *testing.T, docs ...corpus.Document) (*retrieval.Indexer, *retrievaltest.Keyword, *retrievaltest.Vectors) {
+	t.Helper()
+	kw := retrievaltest.NewKeyword()
+	vec := retrievaltest.NewVectors(64)
+	ix := &retrieval.Indexer{Keyword: kw, Vectors: vec, Embed: retrievaltest.BagOfWords(64), Catalog: retrievaltest.NewCatalog()}
+	byFile := map[string][]corpus.Document{}
+	for _, d := range docs {
+		byFile[corpus.FileID(d.ID)] = append(byFile[corpus.FileID(d.ID)], d)
+	}
+	for f, ds := range byFile {
+		if err := ix.PutFile(context.Background(), f, "h1", ds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ix, kw, vec
+}
+
+func page(id, title, text string) corpus.Document {
+	return corpus.Document{ID: id, Kind: corpus.KindPage, Title: title, Sections: []corpus.Section{{Text: text}}}
+}
+
+func TestIndexerReplacesAndDeletesFiles(t *testing.T) {
+	ctx := context.Background()
+	rows := []corpus.Document{page("s.csv#row-1", "Row 1", "paid acme"), page("s.csv#row-2", "Row 2", "paid beta")}
+	ix, kw, vec := indexed(t, page("a.html", "Bins", "missed bin"), rows[0], rows[1])
+	if kw.Len() != 3 || vec.Len() != 3 {
+		t.Fatalf("indexed %d chunks and %d vectors, want 3 and 3", kw.Len(), vec.Len())
+	}
+	// Re-putting a file with fewer rows leaves no stale chunks behind.
+	if err := ix.PutFile(ctx, "s.csv", "h2", rows[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if kw.Len() != 2 || vec.Len() != 2 {
+		t.Errorf("after shrinking s.csv: %d chunks, %d vectors; want 2 and 2", kw.Len(), vec.Len())
+	}
+	hashes, _ := ix.FileHashes(ctx)
+	if diff := cmp.Diff(map[string]string{"a.html": "h1", "s.csv": "h2"}, hashes); diff != "" {
+		t.Errorf("hashes (-want +got):\n%s", diff)
+	}
+	if err := ix.DeleteFiles(ctx, []string{"s.csv", "never-seen.html"}); err != nil {
+		t.Fatal(err)
+	}
+	if kw.Len() != 1 || vec.Len() != 1 {
+		t.Errorf("after delete: %d chunks, %d vectors; want 1 and 1", kw.Len(), vec.Len())
+	}
+}
+
+func TestHybrid(t *testing.T) {
+	ctx := context.Background()
+	_, kw, vec := indexed(t,
+		page("bins.html", "Missed bin collections", "Report a missed bin by 4pm the day after collection."),
+		page("tax.html", "Council tax bands", "Band D is £2,100 a year."),
+		page("parking.html", "Visitor parking permits", "A book of ten visitor permits costs £19.35."),
+	)
+	vs := &retrieval.Vector{Index: vec, Chunks: kw, Embed: retrievaltest.BagOfWords(64)}
+	h := &retrieval.Hybrid{Keyword: kw, Vector: vs}
+
+	got, err := h.Search(ctx, retrieval.Query{Text: "visitor permits price", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Chunk.DocID != "parking.html" {
+		t.Errorf("top hit = %v, want parking.html", docs(got))
+	}
+
+	t.Run("kind filter", func(t *testing.T) {
+		got, err := h.Search(ctx, retrieval.Query{Text: "visitor permits", Kinds: []corpus.Kind{corpus.KindFOI}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 0 {
+			t.Errorf("got %v, want no FOI hits", docs(got))
+		}
+	})
+	t.Run("empty query", func(t *testing.T) {
+		if _, err := h.Search(ctx, retrieval.Query{Text: "  "}); !errors.Is(err, retrieval.ErrInvalid) {
+			t.Errorf("err = %v, want ErrInvalid", err)
+		}
+	})
+	t.Run("a failing arm degrades to the other", func(t *testing.T) {
+		broken := retrieval.SearcherFunc(func(context.Context, retrieval.Query) ([]retrieval.Hit, error) {
+			return nil, errors.New("embedding service down")
+		})
+		h := &retrieval.Hybrid{Keyword: kw, Vector: broken}
+		got, err := h.Search(ctx, retrieval.Query{Text: "missed bin"})
+		if err != nil || len(got) == 0 || got[0].Chunk.DocID != "bins.html" {
+			t.Errorf("got %v, %v; want bins.html from the keyword arm", docs(got), err)
+		}
+	})
+}
+
+func TestPlainSnippet(t *testing.T) {
+	got := retrieval.PlainSnippet("<b>Bins</b> are   collected weekly on Mondays and Thursdays", 30)
+	want := "&lt;b&gt;Bins&lt;/b&gt; are collected…"
+	if got != want {
+		t.Errorf("PlainSnippet = %q, want %q", got, want)
+	}
+}
