@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/townhall-civic/townhall/evals"
+)
+
+func runEval(ctx context.Context, args []string, env config, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	suitePath := fs.String("suite", "", "eval suite (JSON Lines, shared/evals/FORMAT.md)")
+	manifestPath := fs.String("manifest", "", "sources manifest (YAML)")
+	jsonOut := fs.String("json", "", "write the JSON report here")
+	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
+	retriever := fs.String("retriever", "hybrid", "hybrid, bm25, keyword or vector")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *suitePath == "" || *manifestPath == "" || *jsonOut == "" {
+		return usageError("eval: -suite, -manifest and -json are required")
+	}
+	cases, err := evals.ReadSuiteFile(*suitePath)
+	if err != nil {
+		return err
+	}
+	is, err := openIndex(ctx, *manifestPath, *data, env)
+	if err != nil {
+		return err
+	}
+	defer is.Close()
+	sum, err := ingestWithProgress(ctx, is, env, false, stderr)
+	if err != nil {
+		return err
+	}
+	if sum.Ingested > 0 || sum.Deleted > 0 || len(sum.Failures) > 0 {
+		printSummary(stderr, sum, is.embedder)
+	}
+	s, err := is.store.Searcher(*retriever)
+	if err != nil {
+		return usageError("eval: %v", err)
+	}
+	bar := newProgress(stderr, "eval")
+	rep, err := evals.Run(ctx, cases, &evals.Retriever{Searcher: s}, evals.RunOptions{
+		Progress: func(done, total int, c evals.Case) { bar.update(done, total, c.ID) },
+	})
+	if err != nil {
+		return err
+	}
+	rep.Config = map[string]string{"retriever": *retriever, "embedder": is.embedder, "suite": *suitePath, "manifest": *manifestPath}
+	printReport(stdout, rep)
+	if err := os.MkdirAll(filepath.Dir(*jsonOut), 0o755); err != nil {
+		return err
+	}
+	out, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(*jsonOut, append(out, '\n'), 0o644)
+}
+
+func printReport(w io.Writer, rep *evals.Report) {
+	fmt.Fprintf(w, "retriever %s, %v cases\n", rep.Config["retriever"], rep.Summary["cases"])
+	keys := make([]string, 0, len(rep.Summary))
+	for k := range rep.Summary {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-22s %v\n", k, rep.Summary[k])
+	}
+}

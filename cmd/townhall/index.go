@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+
+	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/html"
+	"github.com/townhall-civic/townhall/corpus/jsondoc"
+	"github.com/townhall-civic/townhall/corpus/manifest"
+	"github.com/townhall-civic/townhall/corpus/pdf"
+	"github.com/townhall-civic/townhall/corpus/tabular"
+	"github.com/townhall-civic/townhall/corpus/text"
+	"github.com/townhall-civic/townhall/retrieval"
+	"github.com/townhall-civic/townhall/retrieval/embed"
+	"github.com/townhall-civic/townhall/retrieval/local"
+)
+
+// loaders maps every format name a manifest may use to its loader.
+func loaders() corpus.Loaders {
+	return corpus.Loaders{
+		"html":            html.Load,
+		"wdtk-html":       html.LoadWDTK,
+		"pdf":             pdf.Load,
+		"csv":             tabular.Load,
+		"json":            jsondoc.Load,
+		"govuk":           jsondoc.Load,
+		"wdtk":            jsondoc.Load,
+		"contractsfinder": jsondoc.Load,
+		"ocds":            jsondoc.Load,
+		"markdown":        text.LoadMarkdown,
+		"text":            text.LoadPlain,
+	}
+}
+
+// indexStore is a manifest with its open local store.
+type indexStore struct {
+	manifest *corpus.Manifest
+	store    *local.Store
+	embedder string
+	docs     atomic.Int64
+}
+
+// openIndex loads the manifest and opens its index folder with the
+// configured embedder.
+func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*indexStore, error) {
+	m, err := manifest.Load(manifestPath)
+	if err != nil {
+		return nil, err
+	}
+	if dataDir == "" {
+		dataDir = env.indexDir(manifestPath)
+	}
+	emb, id, dim, err := buildEmbedder(env)
+	if err != nil {
+		return nil, err
+	}
+	st, err := local.Open(dataDir, local.Options{Embed: emb, EmbedderID: id, Dim: dim})
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dataDir, err)
+	}
+	is := &indexStore{manifest: m, store: st, embedder: id}
+	if stats, err := st.Stats(ctx); err == nil {
+		is.docs.Store(int64(stats.Documents))
+	}
+	return is, nil
+}
+
+// Documents returns how many documents the index holds.
+func (is *indexStore) Documents() int64 { return is.docs.Load() }
+
+// Close closes the store.
+func (is *indexStore) Close() error { return is.store.Close() }
+
+// sourceFiles lists the manifest's files for corpus.Ingest. Files the walk
+// could not reach (a path outside the root, a broken link) are returned as
+// failures so they are reported with the rest.
+func (is *indexStore) sourceFiles(maxBytes int64) ([]corpus.SourceFile, []*corpus.FileError) {
+	entries, errs := manifest.Files(is.manifest)
+	var fails []*corpus.FileError
+	for _, err := range errs {
+		var fe *corpus.FileError
+		if errors.As(err, &fe) {
+			fails = append(fails, fe)
+		} else {
+			fails = append(fails, &corpus.FileError{Path: "(manifest)", Err: err})
+		}
+	}
+	files := make([]corpus.SourceFile, len(entries))
+	for i, e := range entries {
+		files[i] = corpus.SourceFile{
+			ID: e.ID, Source: e.Source, Council: e.Council, BaseURL: e.BaseURL,
+			Read: func() ([]byte, error) {
+				f, err := manifest.ReadFile(e, maxBytes)
+				return f.Data, err
+			},
+		}
+	}
+	return files, fails
+}
+
+// ingest brings the index up to date with the manifest and commits.
+func (is *indexStore) ingest(ctx context.Context, env config, force bool, progress func(corpus.Progress)) (*corpus.Summary, error) {
+	files, walkFails := is.sourceFiles(env.MaxFileBytes)
+	sum, err := corpus.Ingest(ctx, files, is.store.Indexer(), corpus.IngestOptions{
+		Loaders:  loaders(),
+		Progress: progress,
+		Force:    force,
+	})
+	if err != nil {
+		return sum, err
+	}
+	sum.Failures = append(walkFails, sum.Failures...)
+	if err := is.store.Commit(ctx); err != nil {
+		return sum, fmt.Errorf("commit index: %w", err)
+	}
+	if stats, err := is.store.Stats(ctx); err == nil {
+		is.docs.Store(int64(stats.Documents))
+	}
+	return sum, nil
+}
+
+// buildEmbedder returns the configured embedder, an identity string that
+// changes whenever its vectors would, and its dimension.
+func buildEmbedder(env config) (retrieval.Embedder, string, int, error) {
+	switch env.Embedder {
+	case "auto", "glove":
+		_, err := os.Stat(env.EmbeddingsFile)
+		if env.Embedder == "auto" && errors.Is(err, fs.ErrNotExist) {
+			const dim = 256
+			return embed.Hashing(dim), fmt.Sprintf("hashing-%d", dim), dim, nil
+		}
+		wv, err := embed.LoadWordVectors(env.EmbeddingsFile)
+		if err != nil {
+			return nil, "", 0, fmt.Errorf("word vectors (run 'make embeddings'): %w", err)
+		}
+		return wv.Embedder(embed.SIFOptions{}), "glove:" + filepath.Base(env.EmbeddingsFile) + ":sif1", wv.Dim(), nil
+	case "hashing":
+		const dim = 256
+		return embed.Hashing(dim), fmt.Sprintf("hashing-%d", dim), dim, nil
+	case "openai":
+		e, err := embed.OpenAI(embed.OpenAIConfig{BaseURL: env.OpenAIBaseURL, APIKey: env.OpenAIAPIKey, Model: env.OpenAIEmbedModel})
+		if err != nil {
+			return nil, "", 0, err
+		}
+		return probeDim(e, "openai:"+env.OpenAIEmbedModel)
+	case "ollama":
+		e, err := embed.Ollama(embed.OllamaConfig{ServerURL: env.OllamaURL, Model: env.OllamaEmbedModel})
+		if err != nil {
+			return nil, "", 0, err
+		}
+		return probeDim(e, "ollama:"+env.OllamaEmbedModel)
+	}
+	return nil, "", 0, usageError("TOWNHALL_EMBEDDER=%q: want auto, glove, hashing, openai or ollama", env.Embedder)
+}
+
+// probeDim embeds one short text to learn a provider's dimension.
+func probeDim(e retrieval.Embedder, id string) (retrieval.Embedder, string, int, error) {
+	v, err := e(context.Background(), []string{"council"})
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("embedding provider %s: %w", id, err)
+	}
+	if len(v) != 1 || len(v[0]) == 0 {
+		return nil, "", 0, fmt.Errorf("embedding provider %s returned no vector", id)
+	}
+	return e, fmt.Sprintf("%s:%d", id, len(v[0])), len(v[0]), nil
+}
