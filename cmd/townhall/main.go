@@ -27,7 +27,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "townhall:", err)
 		}
@@ -70,12 +70,12 @@ Commands:
 Run "townhall COMMAND -h" for a command's flags.
 `
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageError("no command given")
 	}
-	env := envConfig(os.Getenv)
+	env := envConfig(getenv)
 	switch args[0] {
 	case "ingest":
 		return runIngest(ctx, args[1:], env, stdout, stderr)
