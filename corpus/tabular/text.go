@@ -1,0 +1,168 @@
+package tabular
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// decodeText turns file bytes into text. Valid UTF-8 is kept; a byte that
+// is not part of a valid UTF-8 sequence is read as Windows-1252, the
+// encoding Excel on Windows writes, so a Latin-1 "£" (0xA3) becomes "£"
+// instead of U+FFFD. A leading byte-order mark is dropped, and bare
+// carriage returns (old Mac line ends, which encoding/csv does not treat as
+// line breaks) become newlines.
+func decodeText(b []byte) string {
+	const bom = "\xef\xbb\xbf"
+	var s string
+	if utf8.Valid(b) {
+		s = string(b)
+	} else {
+		s = fromWindows1252(b)
+	}
+	s = strings.TrimPrefix(s, bom)
+	s = strings.TrimPrefix(s, "\ufeff")
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
+	return s
+}
+
+// fromWindows1252 decodes b, keeping valid UTF-8 sequences and reading
+// every other byte as Windows-1252.
+func fromWindows1252(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/8)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			sb.WriteRune(charmap.Windows1252.DecodeByte(b[0]))
+			b = b[1:]
+			continue
+		}
+		sb.Write(b[:n])
+		b = b[n:]
+	}
+	return sb.String()
+}
+
+// cleanCell trims a cell and collapses runs of white space. Non-breaking
+// spaces count as white space, and so does U+2020 (†): it is what a
+// non-breaking space becomes when a file is read as Mac Roman and written
+// back as UTF-8, which some council exports have suffered.
+func cleanCell(s string) string {
+	if isClean(s) {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch r {
+		case ' ', '\t', '\n', '\r', '\u00a0', '\u2020', '\u202f', '\u2007':
+			space = sb.Len() > 0
+			continue
+		}
+		if space {
+			sb.WriteByte(' ')
+			space = false
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// isClean reports whether cleanCell would return s unchanged: plain ASCII
+// with single spaces between words. Most cells are, and skipping the
+// rebuild for them keeps loading fast.
+func isClean(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\t' || c == '\n' || c == '\r' || c >= utf8.RuneSelf:
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
+}
+
+// normHeader reduces a column name to lower-case ASCII words, so that
+// "Net Amount(£)", "NET AMOUNT £" and "net_amount" compare equal as
+// "net amount gbp". The pound sign becomes the word "gbp"; any other
+// character that is not a letter or digit separates words.
+func normHeader(s string) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case r >= 'A' && r <= 'Z':
+			r += 'a' - 'A'
+		case r == '£':
+			if sb.Len() > 0 {
+				sb.WriteByte(' ')
+			}
+			sb.WriteString("gbp")
+			space = true
+			continue
+		default:
+			space = sb.Len() > 0
+			continue
+		}
+		if space {
+			sb.WriteByte(' ')
+			space = false
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// truncate shortens s to at most max runes, cutting at a word boundary and
+// adding an ellipsis.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	rs := []rune(s)[:max]
+	cut := len(rs)
+	for i := len(rs) - 1; i > max/2; i-- {
+		if rs[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(rs[:cut]), " ,;:-") + "…"
+}
+
+// stripTags removes HTML tags from a cell, which some exports use for
+// links ("<a href=...>Response</a>").
+func stripTags(s string) string {
+	if !strings.Contains(s, "</") && !strings.Contains(s, "<a ") {
+		return s
+	}
+	var sb strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>' && in:
+			in = false
+			sb.WriteByte(' ')
+		case !in:
+			sb.WriteRune(r)
+		}
+	}
+	return cleanCell(sb.String())
+}
