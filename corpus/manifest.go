@@ -35,6 +35,11 @@ type Source struct {
 	Council string `yaml:"council,omitempty"` // overrides Manifest.Council
 	// Exclude lists globs (relative to Root) to leave out.
 	Exclude []string `yaml:"exclude,omitempty"`
+	// Secondary marks copies of content the corpus also holds in primary
+	// form, such as a JSON export of the council's own pages. Secondary
+	// files are ingested and searchable, but rank below primary sources so
+	// that answers cite the page a resident would recognise.
+	Secondary bool `yaml:"secondary,omitempty"`
 }
 
 // RootDir returns the absolute corpus root.

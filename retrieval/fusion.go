@@ -11,46 +11,62 @@ func sqrt(x float64) float64 { return math.Sqrt(x) }
 // Cormack et al. (2009) and what most hybrid search engines default to.
 const RRFK = 60
 
-// Fuse merges ranked lists with weighted reciprocal rank fusion: each hit
-// scores sum(w / (RRFK + rank)). Hits are keyed by chunk ID; the first list
-// a chunk appears in supplies its snippet. Results are then capped to
-// perDoc chunks per document and limit overall.
+// Fuse merges ranked lists with weighted reciprocal rank fusion over
+// documents: in each list a document's rank is the position of its best
+// chunk among the list's distinct documents, and it scores
+// sum(w / (RRFK + rank)). Fusing by document rather than by chunk matters:
+// the keyword and vector arms often pick different chunks of the same
+// page, and those votes must add up. Each document keeps up to perDoc of
+// its chunks, best first; results are capped at limit documents' chunks.
 func Fuse(lists [][]Hit, weights []float64, limit, perDoc int) []Hit {
 	if perDoc <= 0 {
 		perDoc = 1
 	}
 	type acc struct {
-		hit   Hit
+		hits  []Hit
+		seen  map[string]bool
 		score float64
 		best  int // best rank in any list, for tie breaks
 	}
-	byID := map[string]*acc{}
+	byDoc := map[string]*acc{}
 	var order []string
 	for li, list := range lists {
 		w := 1.0
 		if li < len(weights) {
 			w = weights[li]
 		}
-		for r, h := range list {
-			a, ok := byID[h.Chunk.ID]
+		rank := 0
+		counted := map[string]bool{}
+		for _, h := range list {
+			doc := h.Chunk.DocID
+			a, ok := byDoc[doc]
 			if !ok {
-				a = &acc{hit: h, best: r}
-				byID[h.Chunk.ID] = a
-				order = append(order, h.Chunk.ID)
+				a = &acc{seen: map[string]bool{}, best: rank}
+				byDoc[doc] = a
+				order = append(order, doc)
 			}
-			if a.hit.Snippet == "" {
-				a.hit.Snippet = h.Snippet
+			if !a.seen[h.Chunk.ID] {
+				a.seen[h.Chunk.ID] = true
+				a.hits = append(a.hits, h)
+			} else {
+				for i := range a.hits {
+					if a.hits[i].Chunk.ID == h.Chunk.ID && a.hits[i].Snippet == "" {
+						a.hits[i].Snippet = h.Snippet
+					}
+				}
 			}
-			if a.hit.Chunk.Text == "" {
-				a.hit.Chunk = h.Chunk
+			if counted[doc] {
+				continue
 			}
-			a.score += w / float64(RRFK+r+1)
-			a.best = min(a.best, r)
+			counted[doc] = true
+			a.score += w / float64(RRFK+rank+1)
+			a.best = min(a.best, rank)
+			rank++
 		}
 	}
 	all := make([]*acc, 0, len(order))
-	for _, id := range order {
-		all = append(all, byID[id])
+	for _, d := range order {
+		all = append(all, byDoc[d])
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].score != all[j].score {
@@ -58,7 +74,20 @@ func Fuse(lists [][]Hit, weights []float64, limit, perDoc int) []Hit {
 		}
 		return all[i].best < all[j].best
 	})
-	return capPerDoc(all, func(a *acc) Hit { a.hit.Score = a.score; return a.hit }, limit, perDoc)
+	var out []Hit
+	for _, a := range all {
+		for i, h := range a.hits {
+			if i == perDoc {
+				break
+			}
+			h.Score = a.score
+			out = append(out, h)
+		}
+		if limit > 0 && len(out) >= limit {
+			return out[:limit]
+		}
+	}
+	return out
 }
 
 // Dedupe caps an already ranked list to perDoc hits per document and limit

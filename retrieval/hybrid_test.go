@@ -38,6 +38,12 @@ func TestFuse(t *testing.T) {
 			want:  []string{"b", "a", "d", "c"},
 		},
 		{
+			name:  "votes for different chunks of one document add up",
+			lists: [][]retrieval.Hit{{hit("a", 0), hit("b", 0)}, {hit("a", 1), hit("b", 0)}},
+			limit: 10,
+			want:  []string{"a", "b"},
+		},
+		{
 			name:  "one document once",
 			lists: [][]retrieval.Hit{{hit("a", 0), hit("a", 1), hit("b", 0)}},
 			limit: 10,

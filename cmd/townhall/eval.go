@@ -43,7 +43,7 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	if sum.Ingested > 0 || sum.Deleted > 0 || len(sum.Failures) > 0 {
 		printSummary(stderr, sum, is.embedder)
 	}
-	s, err := is.store.Searcher(*retriever)
+	s, err := is.searcher(*retriever)
 	if err != nil {
 		return usageError("eval: %v", err)
 	}

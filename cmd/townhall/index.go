@@ -71,6 +71,33 @@ func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*
 	return is, nil
 }
 
+// Ranking priors for the hybrid retriever: secondary copies and payment
+// records (for questions not about money) are scaled down. Measured on the
+// development suite; see docs/retrieval.md.
+const (
+	secondaryWeight = 0.5
+	recordWeight    = 0.5
+)
+
+// searcher returns the named retriever. The hybrid retriever, the one the
+// assistant uses, also applies the source priors; the others are left bare
+// so comparisons with them stay honest.
+func (is *indexStore) searcher(name string) (retrieval.Searcher, error) {
+	s, err := is.store.Searcher(name)
+	if err != nil || (name != "" && name != "hybrid") {
+		return s, err
+	}
+	secondary := map[string]bool{}
+	entries, _ := manifest.Files(is.manifest)
+	for _, e := range entries {
+		if e.Source.Secondary {
+			secondary[e.ID] = true
+		}
+	}
+	isSecondary := func(fileID string) bool { return secondary[fileID] }
+	return &retrieval.Prior{Searcher: s, Weight: retrieval.SourcePriors(isSecondary, secondaryWeight, recordWeight)}, nil
+}
+
 // Documents returns how many documents the index holds.
 func (is *indexStore) Documents() int64 { return is.docs.Load() }
 

@@ -41,7 +41,7 @@ func runSearch(ctx context.Context, args []string, env config, stdout, stderr io
 		return err
 	}
 	defer is.Close()
-	s, err := is.store.Searcher(*retriever)
+	s, err := is.searcher(*retriever)
 	if err != nil {
 		return usageError("search: %v", err)
 	}

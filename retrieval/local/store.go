@@ -39,6 +39,13 @@ type Options struct {
 	Keyword bleve.Options
 	// Vector tunes the vector index.
 	Vector vector.Options
+	// HybridKeyword picks the hybrid retriever's keyword arm: "plain" (the
+	// bleve match query over all fields) or "tuned" (field boosts and
+	// phrases); empty means plain, which measured better on the
+	// development suite so far (docs/retrieval.md).
+	HybridKeyword string
+	// VectorWeight scales the vector arm in fusion; 0 means 0.3.
+	VectorWeight float64
 }
 
 type meta struct {
@@ -159,7 +166,15 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 			return s.keyword, nil
 		}
 		v, _ := vec()
-		return &retrieval.Hybrid{Keyword: s.keyword, Vector: v}, nil
+		var kw retrieval.Searcher = s.keyword.Plain()
+		if s.opt.HybridKeyword == "tuned" {
+			kw = s.keyword
+		}
+		vw := s.opt.VectorWeight
+		if vw == 0 {
+			vw = 0.3
+		}
+		return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw}, nil
 	case "bm25":
 		return s.keyword.Plain(), nil
 	case "keyword":
