@@ -17,6 +17,9 @@ type Vector struct {
 	Index  VectorIndex
 	Chunks ChunkGetter
 	Embed  Embedder
+	// Lazy returns unfiltered hits with only the chunk and document IDs
+	// set, leaving the caller (Hybrid) to fetch the few chunks it keeps.
+	Lazy bool
 }
 
 var _ Searcher = (*Vector)(nil)
@@ -43,6 +46,13 @@ func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
 	vh, err := v.Index.Search(ctx, vecs[0], k, nil)
 	if err != nil {
 		return nil, err
+	}
+	if v.Lazy && !filtered(q) {
+		hits := make([]Hit, len(vh))
+		for i, h := range vh {
+			hits[i] = Hit{Chunk: corpus.Chunk{ID: h.ID, DocID: corpus.DocIDOfChunk(h.ID)}, Score: float64(h.Score)}
+		}
+		return Dedupe(hits, limit, q.PerDocument), nil
 	}
 	ids := make([]string, len(vh))
 	for i, h := range vh {
@@ -76,8 +86,11 @@ type Hybrid struct {
 	// KeywordWeight and VectorWeight scale each arm's RRF contribution;
 	// zero means 1.
 	KeywordWeight, VectorWeight float64
-	// Depth is how many candidates each arm contributes; 0 means 50.
+	// Depth is how many candidates each arm contributes; 0 means 30.
 	Depth int
+	// Chunks fetches the text of hits an arm returned bare (see
+	// Vector.Lazy). Nil means arms return whole chunks.
+	Chunks ChunkGetter
 }
 
 var _ Searcher = (*Hybrid)(nil)
@@ -90,7 +103,7 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 	limit := limitOf(q)
 	depth := h.Depth
 	if depth <= 0 {
-		depth = 50
+		depth = 30
 	}
 	sub := q
 	sub.Limit = max(depth, limit)
@@ -115,7 +128,45 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 	case vr.err != nil:
 		return Dedupe(kh, limit, q.PerDocument), nil
 	}
-	return Fuse([][]Hit{kh, vr.hits}, []float64{weight(h.KeywordWeight), weight(h.VectorWeight)}, limit, q.PerDocument), nil
+	fused := Fuse([][]Hit{kh, vr.hits}, []float64{weight(h.KeywordWeight), weight(h.VectorWeight)}, limit, q.PerDocument)
+	return h.hydrate(ctx, fused)
+}
+
+// hydrate fills in hits that arrived without their chunk's text.
+func (h *Hybrid) hydrate(ctx context.Context, hits []Hit) ([]Hit, error) {
+	if h.Chunks == nil {
+		return hits, nil
+	}
+	var ids []string
+	for _, x := range hits {
+		if x.Chunk.Text == "" {
+			ids = append(ids, x.Chunk.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return hits, nil
+	}
+	chunks, err := h.Chunks.Chunks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]corpus.Chunk, len(chunks))
+	for _, c := range chunks {
+		byID[c.ID] = c
+	}
+	out := hits[:0]
+	for _, x := range hits {
+		if x.Chunk.Text == "" {
+			c, ok := byID[x.Chunk.ID]
+			if !ok {
+				continue // deleted since the vector index was searched
+			}
+			x.Chunk = c
+			x.Snippet = PlainSnippet(c.Text, 200)
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 func weight(w float64) float64 {

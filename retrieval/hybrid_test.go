@@ -139,6 +139,22 @@ func TestHybrid(t *testing.T) {
 		t.Errorf("top hit = %v, want parking.html", docs(got))
 	}
 
+	t.Run("lazy vector arm is hydrated", func(t *testing.T) {
+		lazy := &retrieval.Vector{Index: vec, Chunks: kw, Embed: retrievaltest.BagOfWords(64), Lazy: true}
+		h := &retrieval.Hybrid{Keyword: kw, Vector: lazy, Chunks: kw}
+		got, err := h.Search(ctx, retrieval.Query{Text: "band d council tax", Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range got {
+			if x.Chunk.Text == "" || x.Chunk.Title == "" || x.Snippet == "" {
+				t.Errorf("hit %s not hydrated: %+v", x.Chunk.ID, x)
+			}
+		}
+		if len(got) == 0 || got[0].Chunk.DocID != "tax.html" {
+			t.Errorf("top hit = %v, want tax.html", docs(got))
+		}
+	})
 	t.Run("kind filter", func(t *testing.T) {
 		got, err := h.Search(ctx, retrieval.Query{Text: "visitor permits", Kinds: []corpus.Kind{corpus.KindFOI}})
 		if err != nil {

@@ -165,7 +165,7 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 		if s.vectors == nil {
 			return s.keyword, nil
 		}
-		v, _ := vec()
+		v := &retrieval.Vector{Index: s.vectors, Chunks: s.keyword, Embed: s.opt.Embed, Lazy: true}
 		var kw retrieval.Searcher = s.keyword.Plain()
 		if s.opt.HybridKeyword == "tuned" {
 			kw = s.keyword
@@ -174,7 +174,7 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 		if vw == 0 {
 			vw = 0.3
 		}
-		return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw}, nil
+		return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, Chunks: s.keyword}, nil
 	case "bm25":
 		return s.keyword.Plain(), nil
 	case "keyword":
