@@ -1,0 +1,79 @@
+package channels
+
+import (
+	"context"
+	"sync"
+)
+
+// Deduper remembers provider message ids so a redelivered webhook is not
+// handled twice. Keys are namespaced by the adapter ("twilio:SM…",
+// "whatsapp:wamid…").
+type Deduper interface {
+	// Seen records key and reports whether it had already been recorded.
+	// The first call for a key returns false, later calls true.
+	Seen(ctx context.Context, key string) (bool, error)
+}
+
+// Forgetter is an optional ability of a Deduper: Forget drops a key so
+// that a redelivery is handled again. Adapters call it when the Handler
+// fails after Seen recorded the key, so that the provider's retry is not
+// swallowed as a duplicate.
+type Forgetter interface {
+	Forget(ctx context.Context, key string) error
+}
+
+// MemDeduper is an in-memory Deduper for one process. It keeps at most
+// Capacity keys and forgets the oldest first. It is safe for concurrent use.
+type MemDeduper struct {
+	mu    sync.Mutex
+	seen  map[string]int // key -> position in ring
+	ring  []string
+	next  int
+	limit int
+}
+
+var (
+	_ Deduper   = (*MemDeduper)(nil)
+	_ Forgetter = (*MemDeduper)(nil)
+)
+
+// NewMemDeduper returns a MemDeduper that remembers up to capacity keys
+// (100,000 if capacity <= 0).
+func NewMemDeduper(capacity int) *MemDeduper {
+	if capacity <= 0 {
+		capacity = 100_000
+	}
+	return &MemDeduper{seen: make(map[string]int), limit: capacity}
+}
+
+// Seen implements Deduper.
+func (d *MemDeduper) Seen(_ context.Context, key string) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.seen[key]; ok {
+		return true, nil
+	}
+	if len(d.ring) < d.limit {
+		d.ring = append(d.ring, key)
+		d.seen[key] = len(d.ring) - 1
+		return false, nil
+	}
+	if old := d.ring[d.next]; old != "" {
+		delete(d.seen, old)
+	}
+	d.ring[d.next] = key
+	d.seen[key] = d.next
+	d.next = (d.next + 1) % d.limit
+	return false, nil
+}
+
+// Forget implements Forgetter.
+func (d *MemDeduper) Forget(_ context.Context, key string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if i, ok := d.seen[key]; ok {
+		d.ring[i] = ""
+		delete(d.seen, key)
+	}
+	return nil
+}
