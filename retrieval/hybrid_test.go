@@ -188,3 +188,30 @@ func TestPlainSnippet(t *testing.T) {
 		t.Errorf("PlainSnippet = %q, want %q", got, want)
 	}
 }
+
+func TestIndexerWholeDocuments(t *testing.T) {
+	ctx := context.Background()
+	kw := retrievaltest.NewKeyword()
+	ix := &retrieval.Indexer{Keyword: kw, Catalog: retrievaltest.NewCatalog(), WholeDocuments: true}
+	long := corpus.Document{ID: "guide.html", Title: "Guide", Sections: []corpus.Section{
+		{Headings: []string{"Apply"}, Text: "Apply online."},
+		{Headings: []string{"Fees"}, Text: "It costs £10."},
+	}}
+	short := page("short.html", "Short", "One section.")
+	if err := ix.PutFile(ctx, "guide.html", "h", []corpus.Document{long}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.PutFile(ctx, "short.html", "h", []corpus.Document{short}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := kw.Chunks(ctx, []string{"guide.html" + retrieval.WholeDocSuffix, "short.html" + retrieval.WholeDocSuffix})
+	if len(got) != 1 || got[0].Text != "Apply: Apply online.\n\nFees: It costs £10." || got[0].DocID != "guide.html" {
+		t.Fatalf("whole-document chunks = %+v, want one for guide.html only", got)
+	}
+	if err := ix.DeleteFiles(ctx, []string{"guide.html"}); err != nil {
+		t.Fatal(err)
+	}
+	if kw.Len() != 1 {
+		t.Errorf("after delete %d chunks remain, want 1", kw.Len())
+	}
+}

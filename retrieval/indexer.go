@@ -35,7 +35,17 @@ type Indexer struct {
 	Chunking corpus.ChunkOptions
 	// EmbedBatch is how many chunks are embedded per call; 0 means 256.
 	EmbedBatch int
+	// WholeDocuments also indexes each multi-chunk document as one extra
+	// chunk (ID "docID~all") holding its whole text, so a page whose
+	// answer is spread over several sections can still match as a whole.
+	// Fusion and dedupe are per document, so it never shows twice.
+	WholeDocuments bool
+	// WholeDocumentWords caps the whole-document chunk; 0 means 1500.
+	WholeDocumentWords int
 }
+
+// WholeDocSuffix ends the ID of a whole-document chunk.
+const WholeDocSuffix = "~all"
 
 var _ corpus.Sink = (*Indexer)(nil)
 
@@ -59,7 +69,11 @@ func (ix *Indexer) PutFile(ctx context.Context, fileID, hash string, docs []corp
 	}
 	var chunks []corpus.Chunk
 	for i := range docs {
-		chunks = append(chunks, corpus.ChunkDocument(&docs[i], ix.Chunking)...)
+		cs := corpus.ChunkDocument(&docs[i], ix.Chunking)
+		chunks = append(chunks, cs...)
+		if ix.WholeDocuments && len(cs) > 1 {
+			chunks = append(chunks, wholeDocument(cs, ix.WholeDocumentWords))
+		}
 	}
 	if err := ix.Keyword.Put(ctx, chunks); err != nil {
 		return fmt.Errorf("keyword index: %w", err)
@@ -142,4 +156,37 @@ func EmbedText(c corpus.Chunk) string {
 	b.WriteString(". ")
 	b.WriteString(c.Text)
 	return b.String()
+}
+
+// wholeDocument joins a document's chunks into one, up to maxWords words.
+func wholeDocument(cs []corpus.Chunk, maxWords int) corpus.Chunk {
+	if maxWords <= 0 {
+		maxWords = 1500
+	}
+	whole := cs[0]
+	whole.ID = cs[0].DocID + WholeDocSuffix
+	whole.Headings = nil
+	whole.Page = 0
+	var b strings.Builder
+	words := 0
+	for _, c := range cs {
+		if words >= maxWords {
+			break
+		}
+		f := strings.Fields(c.Text)
+		if words+len(f) > maxWords {
+			f = f[:maxWords-words]
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		if len(c.Headings) > 0 {
+			b.WriteString(c.Headings[len(c.Headings)-1])
+			b.WriteString(": ")
+		}
+		b.WriteString(strings.Join(f, " "))
+		words += len(f)
+	}
+	whole.Text = b.String()
+	return whole
 }

@@ -69,19 +69,42 @@ func AsksAboutRecords(text string) bool {
 	return strings.Contains(t, "£")
 }
 
-// SourcePriors returns the default Prior weight: hits from secondary files
-// are scaled by secondaryWeight, and spending and contract records by
-// recordWeight unless the question asks about money (see
-// AsksAboutRecords) or filters to those kinds explicitly.
-func SourcePriors(secondary func(fileID string) bool, secondaryWeight, recordWeight float64) func(Query, Hit) float64 {
+// Priors are the source priors SourcePriors applies. Zero weights mean 1
+// (no effect).
+type Priors struct {
+	// Secondary reports files a manifest marks secondary.
+	Secondary       func(fileID string) bool
+	SecondaryWeight float64
+	// RecordWeight scales spending and contract records for questions that
+	// do not ask about money.
+	RecordWeight float64
+	// Councils recognises council names; when a question names one,
+	// documents of other councils are scaled by OtherCouncilWeight.
+	Councils           *Councils
+	OtherCouncilWeight float64
+}
+
+// SourcePriors returns the Prior weight function for p.
+func SourcePriors(p Priors) func(Query, Hit) float64 {
+	w1 := func(w float64) float64 {
+		if w == 0 {
+			return 1
+		}
+		return w
+	}
 	return func(q Query, h Hit) float64 {
 		w := 1.0
-		if secondary != nil && secondary(corpus.FileID(h.Chunk.DocID)) {
-			w *= secondaryWeight
+		if p.Secondary != nil && p.Secondary(corpus.FileID(h.Chunk.DocID)) {
+			w *= w1(p.SecondaryWeight)
 		}
 		if (h.Chunk.Kind == corpus.KindSpending || h.Chunk.Kind == corpus.KindContracts) &&
 			len(q.Kinds) == 0 && !AsksAboutRecords(q.Text) {
-			w *= recordWeight
+			w *= w1(p.RecordWeight)
+		}
+		if p.Councils != nil && h.Chunk.Council != "" {
+			if m := p.Councils.Mentioned(q.Text); len(m) > 0 && !p.Councils.SameCouncil(m, h.Chunk.Council) {
+				w *= w1(p.OtherCouncilWeight)
+			}
 		}
 		return w
 	}

@@ -75,8 +75,9 @@ func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*
 // records (for questions not about money) are scaled down. Measured on the
 // development suite; see docs/retrieval.md.
 const (
-	secondaryWeight = 0.5
-	recordWeight    = 0.5
+	secondaryWeight    = 0.5
+	recordWeight       = 0.5
+	otherCouncilWeight = 0.6
 )
 
 // searcher returns the named retriever. The hybrid retriever, the one the
@@ -94,8 +95,17 @@ func (is *indexStore) searcher(name string) (retrieval.Searcher, error) {
 			secondary[e.ID] = true
 		}
 	}
-	isSecondary := func(fileID string) bool { return secondary[fileID] }
-	return &retrieval.Prior{Searcher: s, Weight: retrieval.SourcePriors(isSecondary, secondaryWeight, recordWeight)}, nil
+	councils := []string{is.manifest.Council}
+	for _, src := range is.manifest.Sources {
+		councils = append(councils, src.Council)
+	}
+	return &retrieval.Prior{Searcher: s, Depth: 5, Weight: retrieval.SourcePriors(retrieval.Priors{
+		Secondary:          func(fileID string) bool { return secondary[fileID] },
+		SecondaryWeight:    secondaryWeight,
+		RecordWeight:       recordWeight,
+		Councils:           retrieval.NewCouncils(councils),
+		OtherCouncilWeight: otherCouncilWeight,
+	})}, nil
 }
 
 // Documents returns how many documents the index holds.

@@ -54,7 +54,7 @@ type meta struct {
 	Dim        int    `json:"dim"`
 }
 
-const storeVersion = 1
+const storeVersion = 2 // 2: whole-document chunks
 
 // Store is an open local store.
 type Store struct {
@@ -143,7 +143,7 @@ func mustJSON(v any) []byte {
 
 // Indexer returns the corpus.Sink that writes into this store.
 func (s *Store) Indexer() *retrieval.Indexer {
-	ix := &retrieval.Indexer{Keyword: s.keyword, Catalog: s.catalog}
+	ix := &retrieval.Indexer{Keyword: s.keyword, Catalog: s.catalog, WholeDocuments: true}
 	if s.vectors != nil {
 		ix.Vectors, ix.Embed = s.vectors, s.opt.Embed
 	}
