@@ -129,11 +129,11 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 		return Dedupe(kh, limit, q.PerDocument), nil
 	}
 	fused := Fuse([][]Hit{kh, vr.hits}, []float64{weight(h.KeywordWeight), weight(h.VectorWeight)}, limit, q.PerDocument)
-	return h.hydrate(ctx, fused)
+	return h.hydrate(ctx, q.Text, fused)
 }
 
 // hydrate fills in hits that arrived without their chunk's text.
-func (h *Hybrid) hydrate(ctx context.Context, hits []Hit) ([]Hit, error) {
+func (h *Hybrid) hydrate(ctx context.Context, query string, hits []Hit) ([]Hit, error) {
 	if h.Chunks == nil {
 		return hits, nil
 	}
@@ -162,7 +162,7 @@ func (h *Hybrid) hydrate(ctx context.Context, hits []Hit) ([]Hit, error) {
 				continue // deleted since the vector index was searched
 			}
 			x.Chunk = c
-			x.Snippet = PlainSnippet(c.Text, 200)
+			x.Snippet = HighlightSnippet(c.Text, query, 200)
 		}
 		out = append(out, x)
 	}
