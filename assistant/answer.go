@@ -42,6 +42,11 @@ type Answer struct {
 type Draft struct {
 	Sentences []Sentence
 	Citations []Citation
+	// Replaced is set by a StreamingComposer when the text it had already
+	// passed to emit was withdrawn (it failed the grounding check, or the
+	// stream broke) and this draft, from a fallback composer, stands in
+	// its place: the caller must discard what was streamed and show this.
+	Replaced bool
 }
 
 // Sentence is one claim and the citations (Citation.N) that support it.
