@@ -1,0 +1,11 @@
+package foitest
+
+import (
+	"testing"
+
+	"github.com/townhall-civic/townhall/foi"
+)
+
+func TestMemoryStore(t *testing.T) {
+	TestStore(t, func(t *testing.T) foi.Store { return NewMemoryStore() })
+}
