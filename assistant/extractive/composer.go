@@ -1,0 +1,594 @@
+package extractive
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/townhall-civic/townhall/assistant"
+	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/retrieval"
+)
+
+// Options tunes a Composer. The zero value gives the defaults.
+type Options struct {
+	// MaxSentences caps the answer; 0 means 5. Plain English and low
+	// literacy needs cap it at 3, and SMS at 3.
+	MaxSentences int
+	// MaxWords caps the words quoted in all; 0 means 90 (45 for SMS).
+	MaxWords int
+	// MaxHits is how many of the top hits are read; 0 means 6.
+	MaxHits int
+	// Chunks, if set, fetches the rest of the top documents: a hit is one
+	// section, and the fact asked for is often in another section of the
+	// same page. Nil composes from the hits alone.
+	Chunks retrieval.ChunkGetter
+	// ExpandDocs is how many top documents are read whole through Chunks;
+	// 0 means 2.
+	ExpandDocs int
+	// MinCoverage is the share of the question's weighted terms that the
+	// best unit, with its heading and title, must cover; below it Compose
+	// returns ErrUngrounded. 0 means 0.15.
+	MinCoverage float64
+}
+
+// Composer is the extractive composer. It is safe for concurrent use.
+type Composer struct {
+	opt Options
+
+	mu    sync.Mutex
+	cache map[string][]analysed // chunk analyses by chunk ID and text hash
+}
+
+var _ assistant.Composer = (*Composer)(nil)
+
+// New returns a Composer with opt, defaults filled in.
+func New(opt Options) *Composer {
+	if opt.MaxSentences <= 0 {
+		opt.MaxSentences = 5
+	}
+	if opt.MaxWords <= 0 {
+		opt.MaxWords = 90
+	}
+	if opt.MaxHits <= 0 {
+		opt.MaxHits = 6
+	}
+	if opt.ExpandDocs <= 0 {
+		opt.ExpandDocs = 2
+	}
+	if opt.MinCoverage <= 0 {
+		opt.MinCoverage = 0.15
+	}
+	return &Composer{opt: opt, cache: map[string][]analysed{}}
+}
+
+// unit is a scored candidate sentence.
+type unit struct {
+	piece
+	hit     int // index into the hits
+	doc     int // rank of the unit's document among the hits' documents
+	ordinal int // chunk ordinal within the document, for reading order
+	pos     int // position within the chunk
+	terms   map[string]bool
+	ctx     map[string]bool // terms of the title, headings and lead-in
+	facts   factSet
+	// headAsks holds the facts the unit's headings ask for ("Cost",
+	// "How long each permit lasts").
+	headAsks factSet
+	words    int
+	request  bool    // in the request part of an FOI thread
+	boiler   bool    // repeated in another document: a footer or disclaimer
+	rel      float64 // weighted share of question terms in the unit
+	cover    float64 // the same, counting the unit's context too
+	score    float64
+}
+
+// Compose implements assistant.Composer. It returns an error wrapping
+// assistant.ErrUngrounded when no hit covers enough of the question, and
+// ctx's error if ctx is done.
+func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*assistant.Draft, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	q := parseQuestion(in.Question)
+	if len(q.terms) == 0 {
+		return nil, errUngrounded("the question has no content words")
+	}
+	hits, err := c.expand(ctx, in.Hits[:min(len(in.Hits), c.opt.MaxHits)])
+	if err != nil {
+		return nil, err
+	}
+	units := c.candidates(hits)
+	if len(units) == 0 {
+		return nil, errUngrounded("nothing retrieved")
+	}
+	weights := idf(q, units)
+	total, missing := 0.0, 0.0
+	for _, t := range q.terms {
+		if w, ok := weights[t]; ok {
+			total += w
+		} else {
+			// A question term no candidate holds may be the topic the
+			// hits miss, or just an informal word: count it at half the
+			// weight of the rarest term when judging grounding.
+			missing += 0.5 * math.Log(1+float64(len(units)))
+		}
+	}
+	if total == 0 {
+		return nil, errUngrounded("no question term appears in the retrieved text")
+	}
+	best := 0.0
+	for _, u := range units {
+		u.rel, u.cover = 0, 0
+		for _, t := range q.terms {
+			switch {
+			case u.terms[t]:
+				u.rel += weights[t]
+				u.cover += weights[t]
+			case u.ctx[t]:
+				u.cover += weights[t]
+			}
+		}
+		u.rel /= total
+		u.cover /= total
+		u.score = unitScore(u, q)
+		if u.kind != kindLabel {
+			best = max(best, u.cover)
+		}
+	}
+	if best*total/(total+missing) < c.opt.MinCoverage {
+		return nil, errUngrounded("best coverage " + strconv.FormatFloat(best*total/(total+missing), 'f', 2, 64))
+	}
+	maxSent, maxWords := c.opt.MaxSentences, c.opt.MaxWords
+	if in.Needs.PlainEnglish || in.Needs.LowLiteracy || in.Channel == assistant.ChannelSMS {
+		maxSent = min(maxSent, 3)
+	}
+	if in.Channel == assistant.ChannelSMS {
+		maxWords = min(maxWords, 45)
+	}
+	picked := pick(units, q, weights, total, maxSent, maxWords)
+	if len(picked) == 0 {
+		return nil, errUngrounded("no unit worth quoting")
+	}
+	return draft(picked, hits), nil
+}
+
+func errUngrounded(why string) error {
+	return &ungroundedError{why: why}
+}
+
+// ungroundedError wraps assistant.ErrUngrounded with the reason.
+type ungroundedError struct{ why string }
+
+func (e *ungroundedError) Error() string {
+	return "extractive: " + e.why + ": " + assistant.ErrUngrounded.Error()
+}
+func (e *ungroundedError) Unwrap() error { return assistant.ErrUngrounded }
+
+// expand adds the other sections of the top documents after each
+// document's last hit, when a ChunkGetter is set. PDF pages are left as
+// retrieved, since each page is cited on its own.
+func (c *Composer) expand(ctx context.Context, hits []retrieval.Hit) ([]retrieval.Hit, error) {
+	if c.opt.Chunks == nil || len(hits) == 0 {
+		return hits, nil
+	}
+	have := map[string]bool{}
+	var docs []string
+	for _, h := range hits {
+		have[h.Chunk.ID] = true
+		if h.Chunk.Page > 0 || slices.Contains(docs, h.Chunk.DocID) {
+			continue
+		}
+		if len(docs) < c.opt.ExpandDocs {
+			docs = append(docs, h.Chunk.DocID)
+		}
+	}
+	var ids []string
+	for _, d := range docs {
+		if have[d+retrieval.WholeDocSuffix] {
+			continue // the whole document is already a hit
+		}
+		for n := range maxSections {
+			if id := corpus.ChunkID(d, n); !have[id] {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return hits, nil
+	}
+	more, err := c.opt.Chunks.Chunks(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("extractive: fetch sections: %w", err)
+	}
+	if len(more) == 0 {
+		return hits, nil
+	}
+	out := make([]retrieval.Hit, 0, len(hits)+len(more))
+	added := map[string]bool{}
+	for i, h := range hits {
+		out = append(out, h)
+		d := h.Chunk.DocID
+		last := true
+		for _, later := range hits[i+1:] {
+			if later.Chunk.DocID == d {
+				last = false
+				break
+			}
+		}
+		if !last || added[d] {
+			continue
+		}
+		added[d] = true
+		for _, ch := range more {
+			if ch.DocID == d {
+				out = append(out, retrieval.Hit{Chunk: ch})
+			}
+		}
+	}
+	return out, nil
+}
+
+// maxSections is how many sections of a document expand reads.
+const maxSections = 12
+
+// candidates segments the top hits into units, dropping exact repeats
+// (a document's whole-page chunk repeats its section chunks).
+func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
+	docRank := map[string]int{}
+	seen := map[string]*unit{}
+	var out []*unit
+	for i, h := range hits {
+		ch := h.Chunk
+		if _, ok := docRank[ch.DocID]; !ok {
+			docRank[ch.DocID] = len(docRank)
+		}
+		doc := docRank[ch.DocID]
+		request := requestPart(ch)
+		ordinal := chunkOrdinal(ch)
+		for p, a := range c.analyse(ch) {
+			if prev, ok := seen[a.key]; ok {
+				if prev.doc != doc {
+					prev.boiler = true // the same words in two documents: a footer
+				}
+				continue
+			}
+			u := &unit{
+				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
+				terms: a.terms, ctx: a.ctx, facts: a.facts, headAsks: a.headAsks,
+				request: request, words: a.words,
+			}
+			seen[a.key] = u
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// analysed is what a chunk's text says, independent of any question.
+type analysed struct {
+	piece
+	key      string // normalised text, for spotting repeats
+	terms    map[string]bool
+	ctx      map[string]bool
+	facts    factSet
+	headAsks factSet
+	words    int
+}
+
+// analyse segments a chunk and finds each unit's terms and facts, or
+// returns the cached analysis of the same chunk text.
+func (c *Composer) analyse(ch corpus.Chunk) []analysed {
+	h := fnv.New64a()
+	h.Write([]byte(ch.Title))
+	h.Write([]byte{0})
+	for _, s := range ch.Headings {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte(ch.Text))
+	key := ch.ID + "\x00" + strconv.FormatUint(h.Sum64(), 36)
+	c.mu.Lock()
+	a, ok := c.cache[key]
+	c.mu.Unlock()
+	if ok {
+		return a
+	}
+	headTerms := set(termsOf(ch.Title + " " + strings.Join(ch.Headings, " ")))
+	headAsks := asksIn(strings.Join(ch.Headings, " "))
+	contexts := map[string]analysed{}
+	for _, pc := range segment(ch.Text) {
+		x := analysed{
+			piece: pc, key: strings.ToLower(strings.Join(strings.Fields(pc.text), " ")),
+			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsIn(pc.text),
+			headAsks: headAsks, words: len(strings.Fields(pc.text)),
+		}
+		if pc.context != "" {
+			cx, ok := contexts[pc.context]
+			if !ok {
+				cx = analysed{ctx: union(headTerms, set(termsOf(pc.context))), headAsks: headAsks | asksIn(pc.context)}
+				contexts[pc.context] = cx
+			}
+			x.ctx, x.headAsks = cx.ctx, cx.headAsks
+		}
+		a = append(a, x)
+	}
+	c.mu.Lock()
+	if len(c.cache) >= cacheSize {
+		clear(c.cache) // crude, but bounded and rarely hit
+	}
+	c.cache[key] = a
+	c.mu.Unlock()
+	return a
+}
+
+// cacheSize bounds the chunk analyses a Composer keeps.
+const cacheSize = 4096
+
+// asking matches sentences that ask for information rather than give it.
+var asking = regexp.MustCompile(`^(please|could you|can you|would you|i would like|i am writing to|i'd like|under the freedom of information act)\b|\bplease (provide|send|supply|confirm|tell|state|let me know|disclose)\b`)
+
+// asks reports a sentence that asks for information.
+func asks(s string) bool {
+	lower := strings.ToLower(s)
+	if !strings.Contains(lower, "please") && !strings.HasPrefix(lower, "could") && !strings.HasPrefix(lower, "can") &&
+		!strings.HasPrefix(lower, "would") && !strings.HasPrefix(lower, "i ") && !strings.HasPrefix(lower, "under") {
+		return false
+	}
+	return asking.MatchString(lower)
+}
+
+// requestPart reports a chunk from the asking side of an FOI thread (the
+// request or a follow-up), as opposed to the authority's response.
+func requestPart(ch corpus.Chunk) bool {
+	if ch.Kind != corpus.KindFOI || len(ch.Headings) == 0 {
+		return false
+	}
+	h := strings.ToLower(ch.Headings[len(ch.Headings)-1])
+	return strings.HasPrefix(h, "request") || strings.HasPrefix(h, "follow")
+}
+
+func chunkOrdinal(ch corpus.Chunk) int {
+	if i := strings.LastIndexByte(ch.ID, '~'); i >= 0 {
+		if n, err := strconv.Atoi(ch.ID[i+1:]); err == nil {
+			return n
+		}
+	}
+	return 0
+}
+
+// idf weights each question term by log(1 + N/df) over the candidate
+// units, so a term every candidate shares counts for little. Terms in no
+// candidate weigh nothing: they cannot be quoted.
+func idf(q question, units []*unit) map[string]float64 {
+	w := make(map[string]float64, len(q.terms))
+	n := float64(len(units))
+	for _, t := range q.terms {
+		df := 0
+		for _, u := range units {
+			if u.terms[t] || u.ctx[t] {
+				df++
+			}
+		}
+		if df > 0 {
+			w[t] = math.Log(1 + n/float64(df))
+		}
+	}
+	return w
+}
+
+// unitScore is a unit's relevance on its own: question terms in the text
+// and (less) in its headings, a bonus for holding the kind of fact asked
+// for, and discounts for length, position and document rank.
+func unitScore(u *unit, q question) float64 {
+	if u.kind == kindLabel {
+		return 0
+	}
+	base := u.rel + 0.35*(u.cover-u.rel)
+	if base == 0 {
+		return 0
+	}
+	bonus := 0.0
+	for k := range numFactKinds {
+		if q.asks.has(k) && u.facts.has(k) {
+			switch {
+			case k == factCount, k == factAmount && !strings.ContainsAny(u.text, "0123456789"):
+				bonus += 0.15 // any figure, or "free" with no price
+			default:
+				bonus += 0.3
+			}
+		}
+	}
+	for k := range numFactKinds {
+		// A section headed "Cost" or "How long each permit lasts"
+		// answers the question that asks it.
+		if q.asks.has(k) && u.headAsks.has(k) {
+			bonus += 0.15
+		}
+	}
+	s := base + min(bonus, 0.6)
+	switch {
+	case u.words < 4 && u.kind != kindRow:
+		s *= 0.5
+	case u.words > 45:
+		s *= 0.7
+	case u.words > 30:
+		s *= 0.85
+	}
+	switch {
+	case u.kind == kindSentence && strings.HasSuffix(u.text, ":"):
+		s *= 0.5 // a lead-in without what it leads to
+	case strings.HasSuffix(u.text, "?"), asks(u.text):
+		// A question, or a request for information, answers nothing: in
+		// an FOI thread the request restates the resident's question.
+		s *= 0.4
+	}
+	if u.request {
+		s *= 0.6
+	}
+	if u.boiler {
+		s *= 0.3
+	}
+	s *= 1 / (1 + 0.5*float64(u.doc))
+	s *= 1 - 0.01*float64(min(u.pos, 20))
+	return s
+}
+
+// pick chooses units greedily: each step takes the unit whose own score
+// plus what it adds (question terms and asked-for facts not yet covered)
+// is highest, penalised for overlap with units already taken and for
+// starting a new document. It stops at maxSent units, at maxWords words,
+// or when the best remaining unit is weak next to the first.
+func pick(units []*unit, q question, weights map[string]float64, total float64, maxSent, maxWords int) []*unit {
+	var picked []*unit
+	covered := map[string]bool{}
+	var factsCovered factSet
+	docs := map[int]bool{}
+	taken := make([]bool, len(units))
+	words := 0
+	first := 0.0
+	for len(picked) < maxSent {
+		bi, bg := -1, 0.0
+		for i, u := range units {
+			if taken[i] || u.score <= 0 || words+u.words > maxWords && len(picked) > 0 {
+				continue
+			}
+			red := 0.0
+			for _, p := range picked {
+				red = max(red, overlap(u, p))
+			}
+			if red > 0.6 {
+				continue
+			}
+			novel := 0.0
+			for _, t := range q.terms {
+				if u.terms[t] && !covered[t] {
+					novel += weights[t]
+				}
+			}
+			novel /= total
+			newFacts := 0.0
+			for k := range numFactKinds {
+				if k != factCount && q.asks.has(k) && u.facts.has(k) && !factsCovered.has(k) {
+					newFacts += 0.3
+				}
+			}
+			g := u.score + 0.5*novel + newFacts - 0.5*red
+			if len(picked) > 0 && !docs[u.doc] {
+				if newFacts > 0 {
+					g *= 0.8
+				} else {
+					g *= 0.6
+				}
+			}
+			if bi < 0 || g > bg {
+				bi, bg = i, g
+			}
+		}
+		if bi < 0 {
+			break
+		}
+		if len(picked) == 0 {
+			first = bg
+		} else if bg < 0.15*first {
+			break
+		}
+		u := units[bi]
+		taken[bi] = true
+		picked = append(picked, u)
+		words += u.words
+		docs[u.doc] = true
+		for t := range u.terms {
+			covered[t] = true
+		}
+		factsCovered |= u.facts
+	}
+	return picked
+}
+
+// overlap is the Jaccard similarity of two units' terms.
+func overlap(a, b *unit) float64 {
+	if len(a.terms) == 0 || len(b.terms) == 0 {
+		return 0
+	}
+	inter := 0
+	for t := range a.terms {
+		if b.terms[t] {
+			inter++
+		}
+	}
+	// A unit contained in another (an item and its whole list) is a repeat.
+	if inter == len(a.terms) || inter == len(b.terms) {
+		return 1
+	}
+	return float64(inter) / float64(len(a.terms)+len(b.terms)-inter)
+}
+
+// draft orders the picked units for reading (documents in order of their
+// best unit, each document's units in page order) and numbers the
+// citations, one per document and page.
+func draft(picked []*unit, hits []retrieval.Hit) *assistant.Draft {
+	docOrder := map[int]int{}
+	for _, u := range picked {
+		if _, ok := docOrder[u.doc]; !ok {
+			docOrder[u.doc] = len(docOrder)
+		}
+	}
+	sort.SliceStable(picked, func(i, j int) bool {
+		a, b := picked[i], picked[j]
+		if a.doc != b.doc {
+			return docOrder[a.doc] < docOrder[b.doc]
+		}
+		if a.ordinal != b.ordinal {
+			return a.ordinal < b.ordinal
+		}
+		if a.hit != b.hit {
+			return a.hit < b.hit
+		}
+		return a.pos < b.pos
+	})
+	d := &assistant.Draft{}
+	type key struct {
+		doc  string
+		page int
+	}
+	num := map[key]int{}
+	for _, u := range picked {
+		ch := hits[u.hit].Chunk
+		k := key{ch.DocID, ch.Page}
+		n, ok := num[k]
+		if !ok {
+			n = len(num) + 1
+			num[k] = n
+			d.Citations = append(d.Citations, assistant.Citation{N: n, DocID: ch.DocID, Title: ch.Title, URL: ch.URL, Page: ch.Page})
+		}
+		d.Sentences = append(d.Sentences, assistant.Sentence{Text: u.text, Cites: []int{n}})
+	}
+	return d
+}
+
+func set(ts []string) map[string]bool {
+	m := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		m[t] = true
+	}
+	return m
+}
+
+func union(a, b map[string]bool) map[string]bool {
+	m := make(map[string]bool, len(a)+len(b))
+	for t := range a {
+		m[t] = true
+	}
+	for t := range b {
+		m[t] = true
+	}
+	return m
+}

@@ -1,0 +1,191 @@
+package extractive
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+)
+
+// factKind is a kind of fact a question asks for.
+type factKind int
+
+const (
+	factAmount   factKind = iota // how much: £25, 50p, free
+	factTime                     // when: 10am, Thursday, 1 April
+	factDuration                 // how long: 2 working days, 28 days
+	factPhone                    // who do I call: 0114 273 4567, 101
+	factCount                    // how many: any figure
+	numFactKinds
+)
+
+// factSet is a set of fact kinds.
+type factSet uint8
+
+func (s factSet) has(k factKind) bool { return s&(1<<k) != 0 }
+
+// question is what Compose needs to know about the question.
+type question struct {
+	terms []string // distinct stems and figures, stop words left out
+	asks  factSet
+}
+
+// askCues say which facts a (lower-cased) question asks for. They are general question
+// forms, not words from any particular question.
+var askCues = [numFactKinds]*regexp.Regexp{
+	factAmount:   regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bcosting\b|\bprices?\b|\bfees?\b|\bcharges?\b|\bcharged\b|\bpay\b|\bpaid\b|\bspen[dt]\b|\bexpensive\b|\bcheap\b|\bafford|£|\bworth\b|\bvalue\b|\brent\b|\bfree\b`),
+	factTime:     regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bopen\b|\bopening\b|\bclos(e|es|ing)\b|\bwhat days?\b|\bwhich days?\b|\bdates?\b|\bdeadline\b|\bcut[ -]?off\b|\bby when\b|\buntil\b|\bstarts?\b`),
+	factDuration: regexp.MustCompile(`\bhow long\b|\bhow quick(ly)?\b|\bhow soon\b|\bhow far ahead\b|\bhow much notice\b|\bnotice\b|\bhow many (days|weeks|months|years)\b|\bwithin\b|\bvalid\b|\blast\b`),
+	factPhone:    regexp.MustCompile(`\bphone\b|\btelephone\b|\bring\b|\bcall\b|\bnumber (to|for)\b|\bhelpline\b|\bcontact\b|\bwho (do|should|can) (i|we)\b`),
+	factCount:    regexp.MustCompile(`\bhow many\b|\bnumber of\b|\btotal\b|\bhow often\b|\bwhat percentage\b`),
+}
+
+// factPatterns find each kind of fact in a unit's lower-cased text; a
+// nil entry is checked in code.
+var factPatterns = [numFactKinds]*regexp.Regexp{
+	factAmount:   regexp.MustCompile(`£\s?\d|\b\d+(\.\d{2})?\s?(p|pence|pounds)\b|\bfree\b|\bno charge\b|\bnot charge|\bno cost\b|\bno fee\b`),
+	factTime:     regexp.MustCompile(`\b\d{1,2}([:.]\d{2})?\s?(am|pm)\b|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidday\b|\bmidnight\b|\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(january|february|march|april|june|july|august|september|october|november|december)\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\bbank holidays?\b|\bweekends?\b`),
+	factDuration: regexp.MustCompile(`\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty)\s(working |calendar |clear |full )?(days?|weeks?|months?|years?|hours?|minutes?|mins)\b|\bwithin\b|\buntil\b|\bvalid (for|until)\b`),
+	factPhone:    regexp.MustCompile(`\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b0\d{9,10}\b|\b(999|101|111)\b`),
+}
+
+// factHints are substrings one of which a text must hold before its
+// pattern is tried: most sentences hold no fact, and a substring test is
+// far cheaper than a regular expression.
+var factHints = [numFactKinds][]string{
+	factAmount:   {"£", "p ", "p.", "pence", "pound", "free", "charge", "cost", "fee"},
+	factTime:     {"am", "pm", "noon", "midday", "midnight", "day", "jan", "feb", "march", "april", "june", "july", "aug", "sept", "oct", "nov", "dec", "st", "nd", "rd", "th", "/", "weekend", ":"},
+	factDuration: {"day", "week", "month", "year", "hour", "min", "within", "until", "valid"},
+	factPhone:    {"0", "1"},
+}
+
+// stopWords are left out of question terms: function words, question
+// words and words every council question shares.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against all am an and any are aren't as at be
+		because been before being below between both but by can can't cannot could couldn't did didn't do does
+		doesn't doing don't down during each few for from further get gets getting got had hadn't has hasn't have
+		haven't having he her here hers herself him himself his how i i'd i'll i'm i've if in into is isn't it it's
+		its itself just let's me more most much my myself no nor not now of off on once only or other ought our ours
+		ourselves out over own same she should shouldn't so some such than that that's the their theirs them
+		themselves then there there's these they they'd they'll they're they've this those through to too under
+		until up very was wasn't we we'd we'll we're we've were weren't what what's when where which while who
+		whom why will with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
+		please thanks thank hi hello ok okay u ur im ive id dont cant wont whats hows theres theyre youre isnt doesnt didnt n cos gonna wanna yes yeah also still
+		want wanted wants need needs know tell like really just many long often able anything something someone
+		anyone way thing things lot bit actually think sort say said one ones go going council councils`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// tokens splits text into lower-case words and figures.
+func tokens(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+}
+
+// stem returns the Snowball (Porter2) English stem of a lower-case word;
+// figures are kept as they are.
+func stem(w string) string {
+	w = strings.Trim(w, "'")
+	if w == "" || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+		return w
+	}
+	env := snowballstem.NewEnv(w)
+	english.Stem(env)
+	return env.Current()
+}
+
+// termsOf returns the stems of the content words of s, in order, with
+// repeats.
+func termsOf(s string) []string {
+	var out []string
+	for _, w := range tokens(s) {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		if stopWords[w] || len(w) < 2 && !isDigit(w) {
+			continue
+		}
+		if st := stem(w); st != "" {
+			out = append(out, truncate(st))
+		}
+	}
+	return out
+}
+
+// truncate cuts a stem to six letters, so that forms the stemmer keeps
+// apart ("respons" for responses, "respond" for responded) still match.
+func truncate(st string) string {
+	if len(st) <= 6 || isDigit(st) {
+		return st
+	}
+	n := 0
+	for i := range st {
+		if n == 6 {
+			return st[:i]
+		}
+		n++
+	}
+	return st
+}
+
+func isDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
+
+// parseQuestion finds a question's terms and the facts it asks for.
+func parseQuestion(text string) question {
+	var q question
+	seen := map[string]bool{}
+	for _, t := range termsOf(text) {
+		if !seen[t] {
+			seen[t] = true
+			q.terms = append(q.terms, t)
+		}
+	}
+	q.asks = asksIn(text)
+	return q
+}
+
+// asksIn returns the kinds of fact text asks for.
+func asksIn(text string) factSet {
+	text = strings.ToLower(text)
+	var s factSet
+	for k := range numFactKinds {
+		if askCues[k].MatchString(text) {
+			s |= 1 << k
+		}
+	}
+	return s
+}
+
+// factsIn returns the kinds of fact text holds.
+func factsIn(text string) factSet {
+	lower := strings.ToLower(text)
+	digit := strings.IndexFunc(lower, unicode.IsDigit) >= 0
+	var s factSet
+	for k := range numFactKinds {
+		if k == factCount {
+			if digit {
+				s |= 1 << k
+			}
+			continue
+		}
+		if (k == factPhone || k == factAmount && !strings.Contains(lower, "free") && !strings.Contains(lower, "no ") && !strings.Contains(lower, "not ")) && !digit {
+			continue
+		}
+		hinted := false
+		for _, h := range factHints[k] {
+			if strings.Contains(lower, h) {
+				hinted = true
+				break
+			}
+		}
+		if hinted && factPatterns[k].MatchString(lower) {
+			s |= 1 << k
+		}
+	}
+	return s
+}

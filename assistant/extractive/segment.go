@@ -1,0 +1,399 @@
+package extractive
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// unitKind says what sort of text a unit is.
+type unitKind int
+
+const (
+	kindSentence unitKind = iota
+	kindItem              // a list item or step
+	kindList              // a lead-in sentence with its short list
+	kindRow               // a table row, "Band D: £2,100"
+	kindLabel             // a heading-like line; context only, never quoted
+)
+
+// piece is one quotable unit of a chunk in reading order.
+type piece struct {
+	text    string
+	kind    unitKind
+	context string // lead-in or label the unit sits under, for scoring
+}
+
+var (
+	itemMarker = regexp.MustCompile(`^\s*(?:[-•*▪–]|\d{1,2}[.)])\s+`)
+	blankLines = regexp.MustCompile(`\n[ \t]*\n`)
+	// footnote matches link references in text exported from web pages
+	// and WhatDoTheyKnow: "[1]", "[Sheffield City Council request email]".
+	footnote = regexp.MustCompile(`\[(\d{1,3}|[^\]\n]{0,60}\bemail( address)?)\]`)
+)
+
+// segment splits a chunk's text into units. Paragraphs holding injected
+// instructions are dropped whole, as are letter salutations and sign-offs
+// (which carry requesters' names in FOI threads).
+func segment(text string) []piece {
+	text = strings.NewReplacer("\r", "", "\u00a0", " ", "\u200b", "").Replace(text)
+	text = footnote.ReplaceAllString(text, "")
+	var out []piece
+	blocks := blankLines.Split(text, -1)
+	for i := 0; i < len(blocks); i++ {
+		block := blocks[i]
+		// A lead-in ending in ":" and the list after a blank line belong
+		// together.
+		for i+1 < len(blocks) && strings.HasSuffix(strings.TrimSpace(block), ":") && itemMarker.MatchString(blocks[i+1]) {
+			block += "\n" + blocks[i+1]
+			i++
+		}
+		if strings.TrimSpace(block) == "" || Injected(block) {
+			continue
+		}
+		out = append(out, segmentBlock(block)...)
+	}
+	return out
+}
+
+type line struct {
+	text string
+	kind unitKind
+}
+
+func segmentBlock(block string) []piece {
+	// Classify lines and join soft-wrapped ones.
+	var lines []line
+	for _, raw := range strings.Split(block, "\n") {
+		t := strings.Join(strings.Fields(raw), " ")
+		if t == "" {
+			continue
+		}
+		k := kindSentence
+		switch {
+		case itemMarker.MatchString(t):
+			k = kindItem
+			t = strings.TrimSpace(itemMarker.ReplaceAllString(t, ""))
+		case isRow(t):
+			k = kindRow
+		}
+		if n := len(lines); n > 0 && k != kindItem && lines[n-1].kind != kindRow && softWrapped(lines[n-1].text, t) {
+			lines[n-1].text += " " + t
+			continue
+		}
+		lines = append(lines, line{t, k})
+	}
+	lines = pairAnswers(lines)
+	var out []piece
+	label := ""
+	if len(lines) > 0 && lines[0].kind == kindSentence {
+		// "Heading: text", as a whole-document chunk writes each section.
+		if h, rest, ok := headingPrefix(lines[0].text); ok {
+			label = h
+			lines[0].text = rest
+		}
+	}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		switch l.kind {
+		case kindRow:
+			out = append(out, piece{text: l.text, kind: kindRow, context: label})
+			continue
+		case kindItem:
+			for _, it := range inlineItems(l.text) {
+				out = append(out, piece{text: capitalise(it), kind: kindItem, context: label})
+			}
+			continue
+		}
+		if k := strings.Index(l.text, ": - "); k >= 0 {
+			// A list flattened into one line ("... if: - it's causing an
+			// obstruction - it's suspicious"): the lead-in, then its items.
+			lead := l.text[:k+1]
+			items := inlineItems(l.text[k+4:])
+			for _, s := range splitSentences(lead) {
+				if !skipSentence(s) {
+					out = append(out, piece{text: s, kind: kindSentence, context: label})
+				}
+			}
+			whole := lead + " " + strings.Join(items, "; ") + "."
+			if len(items) <= 8 && len(strings.Fields(whole)) <= 55 {
+				out = append(out, piece{text: whole, kind: kindList, context: label})
+			}
+			for _, it := range items {
+				out = append(out, piece{text: capitalise(it), kind: kindItem, context: strings.TrimSuffix(lead, ":")})
+			}
+			continue
+		}
+		if isLabel(l.text, lines, i) {
+			label = strings.TrimSuffix(l.text, ":")
+			out = append(out, piece{text: l.text, kind: kindLabel})
+			continue
+		}
+		sents := splitSentences(l.text)
+		for _, s := range sents {
+			if skipSentence(s) {
+				continue
+			}
+			out = append(out, piece{text: s, kind: kindSentence, context: label})
+		}
+		// A lead-in ending in ":" followed by list items: the items are
+		// read under it, and a short list is also offered whole.
+		if len(sents) == 0 || !strings.HasSuffix(sents[len(sents)-1], ":") {
+			continue
+		}
+		lead := sents[len(sents)-1]
+		var items []string
+		for j := i + 1; j < len(lines) && lines[j].kind == kindItem; j++ {
+			items = append(items, strings.TrimRight(lines[j].text, ";,."))
+		}
+		if len(items) == 0 {
+			continue
+		}
+		whole := lead + " " + strings.Join(items, "; ") + "."
+		if len(items) <= 8 && len(strings.Fields(whole)) <= 55 {
+			out = append(out, piece{text: whole, kind: kindList, context: label})
+		}
+		for j := i + 1; j <= i+len(items); j++ {
+			out = append(out, piece{text: capitalise(lines[j].text), kind: kindItem, context: strings.TrimSuffix(lead, ":")})
+		}
+		i += len(items)
+	}
+	return out
+}
+
+// headingPrefix splits "Heading: A sentence of its own." into the heading
+// and the sentence. A label with a short value ("Phone: 01452 396396") is
+// not split, since the value means nothing without it.
+func headingPrefix(t string) (heading, rest string, ok bool) {
+	k := strings.Index(t, ": ")
+	if k <= 0 || k > 80 {
+		return "", "", false
+	}
+	heading, rest = t[:k], strings.TrimSpace(t[k+2:])
+	first, _ := utf8.DecodeRuneInString(heading)
+	rf, _ := utf8.DecodeRuneInString(rest)
+	if !unicode.IsUpper(first) || len(strings.Fields(heading)) > 8 || strings.ContainsAny(heading, ".!?;") ||
+		len(strings.Fields(rest)) < 5 || !unicode.IsUpper(rf) || strings.HasPrefix(rest, "- ") {
+		return "", "", false
+	}
+	return heading, rest, true
+}
+
+// inlineItems splits list items that a loader joined with " - " into one
+// line. A dash before a figure ("9am - 5pm") or after a single word is
+// punctuation, not a new item.
+func inlineItems(t string) []string {
+	var out []string
+	start := 0
+	for from := 0; ; {
+		k := strings.Index(t[from:], " - ")
+		if k < 0 {
+			break
+		}
+		k += from
+		from = k + 3
+		next, _ := utf8.DecodeRuneInString(t[from:])
+		if unicode.IsLetter(next) && len(strings.Fields(t[start:k])) >= 2 {
+			out = append(out, strings.TrimSpace(t[start:k]))
+			start = from
+		}
+	}
+	if s := strings.TrimSpace(t[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// pairAnswers joins a question line to the short answer lines under it,
+// as FOI responses set them out ("2. How many summonses were sent out in
+// 2022" then "35247"), into one row: "How many summonses were sent out in
+// 2022: 35247". Read apart, neither line answers anything.
+func pairAnswers(lines []line) []line {
+	out := lines[:0:0]
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if !isQuestionLine(l) {
+			out = append(out, l)
+			continue
+		}
+		var answers []string
+		j := i + 1
+		for ; j < len(lines) && isAnswerLine(lines[j]); j++ {
+			answers = append(answers, strings.TrimRight(lines[j].text, ";,"))
+		}
+		if len(answers) == 0 {
+			out = append(out, l)
+			continue
+		}
+		q := strings.TrimRight(l.text, "?: ")
+		out = append(out, line{q + ": " + strings.Join(answers, "; "), kindRow})
+		i = j - 1
+	}
+	return out
+}
+
+var questionStart = regexp.MustCompile(`(?i)^(how|what|which|when|who|where|whether|is|are|do|does|did|has|have|can|could|please (provide|confirm|state|supply|tell)|the (number|total|amount|cost|value)|number of|total)\b`)
+
+func isQuestionLine(l line) bool {
+	if l.kind == kindRow {
+		return false
+	}
+	return strings.HasSuffix(l.text, "?") || l.kind == kindItem && questionStart.MatchString(l.text)
+}
+
+func isAnswerLine(l line) bool {
+	return l.kind != kindItem && len(strings.Fields(l.text)) <= 15 && !strings.HasSuffix(l.text, "?") &&
+		!questionStart.MatchString(l.text) && !salutation.MatchString(l.text)
+}
+
+// softWrapped reports whether next continues prev's sentence across a
+// hard line break, as in plain-text letters wrapped at 72 columns.
+func softWrapped(prev, next string) bool {
+	if strings.HasPrefix(strings.ToLower(prev), "dear ") {
+		return false // a salutation ends its line
+	}
+	if strings.HasSuffix(prev, ",") {
+		return true
+	}
+	if k := strings.LastIndexByte(prev, ' '); k >= 0 {
+		switch prev[k+1:] {
+		case "a", "an", "the", "of", "in", "to", "for", "on", "at", "by", "with", "and", "or", "from", "that":
+			return true // a sentence does not end on a function word
+		}
+	}
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	if strings.ContainsRune(".!?:;", last) {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(next)
+	return unicode.IsLower(first)
+}
+
+// isRow reports a table row: "Header: value; Header: value" as the HTML
+// loader writes rows, or a line of mostly figures ("2016 74 132 £38,223.23").
+func isRow(t string) bool {
+	if strings.Count(t, ": ") >= 2 && strings.Count(t, "; ") >= 1 && len(strings.Fields(t)) <= 40 {
+		return true
+	}
+	f := strings.Fields(t)
+	if len(f) < 2 || len(f) > 16 {
+		return false
+	}
+	nums := 0
+	for _, w := range f {
+		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			nums++
+		}
+	}
+	return nums*2 >= len(f)+1
+}
+
+// isLabel reports a heading-like line: short, without closing punctuation,
+// followed by more text.
+func isLabel(t string, lines []line, i int) bool {
+	if i+1 >= len(lines) || len(strings.Fields(t)) > 8 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(t)
+	if strings.ContainsRune(".!?;,)", last) || strings.IndexFunc(t, unicode.IsDigit) >= 0 && last != ':' {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(t)
+	return unicode.IsUpper(first)
+}
+
+var salutation = regexp.MustCompile(`(?i)^(dear\b|yours (sincerely|faithfully|truly)|kind regards|best regards|regards\b|many thanks\b|thanks\b|click here\b)`)
+
+// skipSentence reports units not worth quoting: salutations and
+// sign-offs, bare links and fragments of one or two words.
+func skipSentence(s string) bool {
+	if salutation.MatchString(s) {
+		return true
+	}
+	f := strings.Fields(s)
+	if len(f) == 1 && (strings.HasPrefix(f[0], "http") || strings.HasPrefix(f[0], "www.")) {
+		return true
+	}
+	return len(f) < 3 && strings.IndexFunc(s, unicode.IsDigit) < 0
+}
+
+// splitSentences splits a paragraph into sentences after ".", "!" or "?"
+// followed by a space and a capital, digit, quote or "£", or followed
+// directly by a capitalised word ("...Housing Benefit.If you..."). Decimal
+// points, times ("10.30am"), web addresses and common abbreviations do not
+// split.
+func splitSentences(p string) []string {
+	var out []string
+	start := 0
+	n := len(p)
+	for i := 0; i < n; i++ {
+		c := p[i]
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		j := i + 1
+		for j < n && strings.IndexByte(`"')]’”`, p[j]) >= 0 {
+			j++
+		}
+		if j >= n {
+			break
+		}
+		boundary := false
+		switch {
+		case p[j] == ' ':
+			k := j
+			for k < n && p[k] == ' ' {
+				k++
+			}
+			if k < n {
+				r, _ := utf8.DecodeRuneInString(p[k:])
+				boundary = unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune(`"'‘“£(`, r)
+			}
+		case c == '.' && j == i+1:
+			// ".If": a lower-case word, a full stop and a capitalised word.
+			boundary = j+1 < n && i >= 2 && p[j] >= 'A' && p[j] <= 'Z' && isLowerASCII(p[j+1]) &&
+				isLowerASCII(p[i-1]) && isLowerASCII(p[i-2]) && !strings.Contains(p[max(0, i-40):i], "://")
+		}
+		if !boundary {
+			continue
+		}
+		if c == '.' && abbreviation(p[:i]) {
+			continue
+		}
+		if s := strings.TrimSpace(p[start:j]); s != "" {
+			out = append(out, s)
+		}
+		start = j
+		i = j - 1
+	}
+	if s := strings.TrimSpace(p[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func isLowerASCII(c byte) bool { return c >= 'a' && c <= 'z' }
+
+// abbreviation reports whether the text before a full stop ends in a
+// common abbreviation.
+func abbreviation(before string) bool {
+	k := strings.LastIndexAny(before, " (\n")
+	w := strings.ToLower(before[k+1:])
+	switch w {
+	case "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "no", "tel", "approx", "ref", "vs",
+		"inc", "dept", "cllr", "rd", "ave", "jan", "feb", "apr", "jun", "jul", "aug", "sept",
+		"oct", "nov", "dec", "nr", "cf", "fig", "pp", "para", "a.m", "p.m", "op", "incl":
+		return true
+	}
+	return false
+}
+
+// capitalise upper-cases the first letter of s.
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -1,0 +1,397 @@
+package assistant
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// plainWords maps jargon to plain words, after GOV.UK's "words to avoid"
+// and the Plain English Campaign's A to Z of alternative words. Keys are
+// lower case; longer phrases are tried before shorter ones. Every
+// replacement keeps the sentence grammatical in the common case; words
+// whose plain form depends on context ("deliver", "facilitate") are left
+// out on purpose.
+var plainWords = map[string]string{
+	"refuse collection":           "bin collection",
+	"refuse collections":          "bin collections",
+	"in accordance with":          "under",
+	"in respect of":               "about",
+	"with regard to":              "about",
+	"with respect to":             "about",
+	"in relation to":              "about",
+	"in the event that":           "if",
+	"in the event of":             "if there is",
+	"prior to":                    "before",
+	"subsequent to":               "after",
+	"in order to":                 "to",
+	"on receipt of":               "when you get",
+	"at this point in time":       "now",
+	"at the present time":         "now",
+	"a number of":                 "some",
+	"the majority of":             "most",
+	"be required to":              "have to",
+	"is required to":              "must",
+	"are required to":             "must",
+	"commence":                    "start",
+	"commences":                   "starts",
+	"commenced":                   "started",
+	"commencing":                  "starting",
+	"residents":                   "people",
+	"approximately":               "about",
+	"purchase":                    "buy",
+	"purchased":                   "bought",
+	"require":                     "need",
+	"requires":                    "needs",
+	"required":                    "needed",
+	"assistance":                  "help",
+	"dwelling":                    "home",
+	"dwellings":                   "homes",
+	"premises":                    "building",
+	"additional":                  "extra",
+	"sufficient":                  "enough",
+	"obtain":                      "get",
+	"obtained":                    "got",
+	"terminate":                   "end",
+	"terminated":                  "ended",
+	"utilise":                     "use",
+	"utilised":                    "used",
+	"utilize":                     "use",
+	"endeavour":                   "try",
+	"ascertain":                   "find out",
+	"notify":                      "tell",
+	"notified":                    "told",
+	"inform":                      "tell",
+	"submit":                      "send",
+	"submitted":                   "sent",
+	"remittance":                  "payment",
+	"reside":                      "live",
+	"resides":                     "lives",
+	"individuals":                 "people",
+	"therefore":                   "so",
+	"consequently":                "so",
+	"furthermore":                 "also",
+	"additionally":                "also",
+	"whilst":                      "while",
+	"amongst":                     "among",
+	"correspondence":              "letters and emails",
+	"expenditure":                 "spending",
+	"entitlement":                 "right",
+	"discontinue":                 "stop",
+	"discontinued":                "stopped",
+	"initiate":                    "start",
+	"initiated":                   "started",
+	"modify":                      "change",
+	"modified":                    "changed",
+	"numerous":                    "many",
+	"principal":                   "main",
+	"proceed":                     "go ahead",
+	"retain":                      "keep",
+	"retained":                    "kept",
+	"issue a refund":              "pay back",
+	"at the earliest opportunity": "as soon as you can",
+}
+
+// plainKeys is plainWords' keys, longest first, so that "refuse
+// collection" wins over shorter keys that overlap it.
+var plainKeys = func() []string {
+	keys := make([]string, 0, len(plainWords))
+	for k := range plainWords {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := cmp.Compare(len(b), len(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
+}()
+
+// acronyms are expanded on first use when the text does not already
+// spell them out.
+var acronyms = map[string]string{
+	"HMO":  "house in multiple occupation",
+	"HMOs": "houses in multiple occupation",
+	"PCN":  "penalty charge notice",
+	"PCNs": "penalty charge notices",
+	"CTR":  "Council Tax Reduction",
+	"CTS":  "Council Tax Support",
+	"DHP":  "Discretionary Housing Payment",
+	"DHPs": "Discretionary Housing Payments",
+	"EHCP": "education, health and care plan",
+	"EHC":  "education, health and care",
+	"SEND": "special educational needs and disabilities",
+	"SEN":  "special educational needs",
+	"FOI":  "Freedom of Information",
+	"EIR":  "Environmental Information Regulations",
+	"DLA":  "Disability Living Allowance",
+	"PIP":  "Personal Independence Payment",
+	"LHA":  "Local Housing Allowance",
+	"ASB":  "anti-social behaviour",
+	"TEN":  "temporary event notice",
+	"TENs": "temporary event notices",
+	"HWRC": "household waste recycling centre",
+	"CAZ":  "Clean Air Zone",
+	"ANPR": "number plate cameras",
+	"DBS":  "Disclosure and Barring Service",
+	"DVLA": "Driver and Vehicle Licensing Agency",
+	"HMRC": "HM Revenue and Customs",
+	"NNDR": "business rates",
+	"SMI":  "severe mental impairment",
+	"UC":   "Universal Credit",
+}
+
+// PlainEnglish rewrites text in plainer English: it swaps jargon for plain
+// words ("refuse collection" becomes "bin collection"), expands acronyms
+// on first use ("HMO" becomes "house in multiple occupation (HMO)") and
+// splits long sentences at semicolons and at ", and", ", but" and
+// ", which" where both halves stand alone. It never changes a number, a
+// price, a time, a phone number, a link or an email address: it only
+// replaces whole words that contain no digits, and only inserts or removes
+// words around them.
+func PlainEnglish(text string) string {
+	if strings.TrimSpace(text) == "" {
+		return text
+	}
+	return plainText(text, map[string]bool{})
+}
+
+// plainText is PlainEnglish with the set of acronyms already expanded, so
+// that a text passed in pieces expands each acronym once.
+func plainText(text string, seen map[string]bool) string {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		line = swapJargon(line)
+		line = expandAcronyms(line, seen)
+		lines[i] = splitLong(line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// swapJargon replaces plainWords phrases at word boundaries, keeping an
+// initial capital.
+func swapJargon(s string) string {
+	lower := strings.ToLower(s)
+	var b strings.Builder
+	i := 0
+	for i < len(s) {
+		if i > 0 && isWordByte(s[i-1]) || !isWordByte(s[i]) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		matched := false
+		for _, k := range plainKeys {
+			if !strings.HasPrefix(lower[i:], k) {
+				continue
+			}
+			end := i + len(k)
+			if end < len(s) && isWordByte(s[end]) {
+				continue
+			}
+			if inToken(s, i, end) {
+				continue // part of a link or an email address
+			}
+			rep := plainWords[k]
+			if r, _ := utf8.DecodeRuneInString(s[i:]); unicode.IsUpper(r) {
+				rep = capitalise(rep)
+			}
+			b.WriteString(rep)
+			i = end
+			matched = true
+			break
+		}
+		if !matched {
+			// Copy the rest of this word.
+			j := i
+			for j < len(s) && isWordByte(s[j]) {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+		}
+	}
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
+}
+
+// inToken reports whether s[i:j] sits inside a link or an email address.
+func inToken(s string, i, j int) bool {
+	start := strings.LastIndexAny(s[:i], " \t\n") + 1
+	end := strings.IndexAny(s[j:], " \t\n")
+	if end < 0 {
+		end = len(s)
+	} else {
+		end += j
+	}
+	tok := s[start:end]
+	return strings.Contains(tok, "://") || strings.HasPrefix(tok, "www.") || strings.Contains(tok, "@") ||
+		strings.Contains(tok, "/") || strings.Contains(tok, ".gov")
+}
+
+// expandAcronyms spells out each known acronym the first time it appears,
+// unless its expansion is already in the text or the text around it is in
+// capitals (a heading shouted in capitals, where "SEND" is a verb).
+func expandAcronyms(s string, seen map[string]bool) string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return s
+	}
+	var b strings.Builder
+	pos := 0
+	lower := strings.ToLower(s)
+	for _, w := range words {
+		idx := strings.Index(s[pos:], w) + pos
+		b.WriteString(s[pos:idx])
+		pos = idx + len(w)
+		core := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		exp, ok := acronyms[core]
+		if !ok || seen[core] || shouting(s) || strings.Contains(lower, strings.ToLower(exp)) {
+			b.WriteString(w)
+			continue
+		}
+		seen[core] = true
+		at := strings.Index(w, core)
+		b.WriteString(w[:at] + exp + " (" + core + ")" + w[at+len(core):])
+	}
+	b.WriteString(s[pos:])
+	return b.String()
+}
+
+// shouting reports text mostly in capitals.
+func shouting(s string) bool {
+	up, low := 0, 0
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			up++
+		} else if unicode.IsLower(r) {
+			low++
+		}
+	}
+	return up > 8 && up > low
+}
+
+// longSentence is the word count past which a sentence is split.
+const longSentence = 20
+
+// splitLong splits long sentences in a line.
+func splitLong(line string) string {
+	sents := sentencesOf(line)
+	for i, s := range sents {
+		if wordCount(s) > longSentence {
+			sents[i] = splitSentence(s)
+		}
+	}
+	return strings.Join(sents, " ")
+}
+
+// sentencesOf splits a line after ".", "!" or "?" followed by a space,
+// leaving abbreviations whole.
+func sentencesOf(line string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if (c == '.' || c == '!' || c == '?') && i+1 < len(line) && line[i+1] == ' ' {
+			word := line[strings.LastIndexByte(line[:i], ' ')+1 : i]
+			if c == '.' && isAbbreviation(strings.ToLower(word)) {
+				continue
+			}
+			out = append(out, line[start:i+1])
+			start = i + 2
+		}
+	}
+	if start < len(line) {
+		out = append(out, line[start:])
+	}
+	return out
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// splitters are the places a long sentence may be cut, tried in order.
+// The text before the cut gets a full stop; then gives what starts the
+// second sentence ("" keeps the next word, capitalised).
+var splitters = []struct{ at, then string }{
+	{"; ", ""},
+	{", but ", "But "},
+	{", and ", ""},
+	{", which ", "This "},
+	{", so ", "So "},
+	{", because ", "This is because "},
+}
+
+// subjectStarts are words that can open a sentence of their own, so a
+// ", and" before them joins two clauses rather than the end of a list.
+var subjectStarts = map[string]bool{
+	"you": true, "we": true, "they": true, "it": true, "this": true, "that": true, "these": true,
+	"the": true, "your": true, "our": true, "their": true, "there": true, "he": true, "she": true,
+	"i": true, "if": true, "a": true, "an": true, "some": true, "most": true, "all": true,
+	"any": true, "each": true, "every": true, "no": true, "then": true,
+}
+
+// splitSentence cuts one long sentence at the first splitter that leaves
+// both halves at least five words long and the second able to stand
+// alone, then splits the halves again if they are still long.
+func splitSentence(s string) string {
+	for _, sp := range splitters {
+		from := 0
+		for {
+			k := strings.Index(s[from:], sp.at)
+			if k < 0 {
+				break
+			}
+			k += from
+			from = k + len(sp.at)
+			head, tail := s[:k], s[k+len(sp.at):]
+			if wordCount(head) < 5 || wordCount(tail) < 5 {
+				continue
+			}
+			first := strings.ToLower(strings.Fields(tail)[0])
+			switch sp.at {
+			case ", and ":
+				if !subjectStarts[first] {
+					continue
+				}
+			case ", which ":
+				// Only a clause that runs to the end of the sentence:
+				// "the fee, which is £25." not "the form, which you can
+				// download, must be signed".
+				if strings.Contains(strings.TrimRight(tail, ".!?"), ",") {
+					continue
+				}
+			}
+			var second string
+			if sp.then == "" {
+				second = capitalise(tail)
+			} else {
+				second = sp.then + tail
+			}
+			head = strings.TrimRight(head, ",;: ")
+			if wordCount(head) > longSentence {
+				head = splitSentence(head + ".")
+				head = strings.TrimSuffix(head, ".")
+			}
+			if wordCount(second) > longSentence {
+				second = splitSentence(second)
+			}
+			return head + ". " + second
+		}
+	}
+	return s
+}
+
+// capitalise upper-cases the first letter of s.
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -1,0 +1,72 @@
+package assistant
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var figure = regexp.MustCompile(`[£$]?\d[\d,.:/]*(?:am|pm|p|%)?`)
+
+func figures(s string) []string { return figure.FindAllString(s, -1) }
+
+func TestPlainEnglish(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"refuse collection", "Refuse collection is on Tuesdays.", "Bin collection is on Tuesdays."},
+		{"several swaps", "Residents should commence the application in accordance with the guidance.",
+			"People should start the application under the guidance."},
+		{"keeps case", "Approximately 300 dwellings require assistance.", "About 300 homes need help."},
+		{"purchase", "You can purchase a permit prior to your visit.", "You can buy a permit before your visit."},
+		{"acronym first use only", "Every HMO needs a licence. An HMO licence lasts 5 years.",
+			"Every house in multiple occupation (HMO) needs a licence. An HMO licence lasts 5 years."},
+		{"acronym already spelled out", "A penalty charge notice (PCN) is a fine. Pay the PCN within 14 days.",
+			"A penalty charge notice (PCN) is a fine. Pay the PCN within 14 days."},
+		{"shouted heading keeps SEND", "SEND US YOUR FORM BY POST TODAY", "SEND US YOUR FORM BY POST TODAY"},
+		{"not inside words", "The premisesx field and prerequire stay.", "The premisesx field and prerequire stay."},
+		{"not inside links", "See https://example.gov.uk/purchase-a-permit for details.", "See https://example.gov.uk/purchase-a-permit for details."},
+		{"split at semicolon",
+			"You can pay by direct debit on the 1st or 15th of the month; we will send you a reminder two weeks before each payment is taken.",
+			"You can pay by direct debit on the 1st or 15th of the month. We will send you a reminder two weeks before each payment is taken."},
+		{"split at but",
+			"Most people can apply online in about ten minutes at any time of day, but you can also call us on 0114 273 4567 if you need help.",
+			"Most people can apply online in about ten minutes at any time of day. But you can also call us on 0114 273 4567 if you need help."},
+		{"split at and before a clause",
+			"Your permit is valid for twelve months from the date we issue it to you, and you must display it clearly in the windscreen at all times.",
+			"Your permit is valid for twelve months from the date we issue it to you. You must display it clearly in the windscreen at all times."},
+		{"list and stays",
+			"We collect glass bottles and jars, paper and card, food and drink cans, aerosols, foil, and plastic bottles from the kerbside every fortnight.",
+			"We collect glass bottles and jars, paper and card, food and drink cans, aerosols, foil, and plastic bottles from the kerbside every fortnight."},
+		{"which to end",
+			"If your bin was missed you need to report it by 4pm on the next working day after collection, which is when the crews return to the depot.",
+			"If your bin was missed you need to report it by 4pm on the next working day after collection. This is when the crews return to the depot."},
+		{"short sentences untouched", "Call us; we can help.", "Call us; we can help."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PlainEnglish(tt.in)
+			if got != tt.want {
+				t.Errorf("PlainEnglish(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+			if !slices.Equal(figures(got), figures(tt.in)) {
+				t.Errorf("figures changed: got %q, want %q", figures(got), figures(tt.in))
+			}
+		})
+	}
+}
+
+func TestPlainEnglishNeverChangesFigures(t *testing.T) {
+	in := strings.Join([]string{
+		"Residents must submit the form approximately 10 working days prior to the event; the fee is £21.50 and the helpline 0114 273 4567 is open 8:30am to 5pm, Monday to Friday, and requests received after 4pm are processed the next working day.",
+		"The HMO licence costs £1,045.00 per dwelling, which is payable in accordance with our fees schedule published on 1/4/2025.",
+	}, "\n")
+	got := PlainEnglish(in)
+	if !slices.Equal(figures(got), figures(in)) {
+		t.Errorf("figures changed:\n got %q\nwant %q\ntext %q", figures(got), figures(in), got)
+	}
+	if Grade(got) >= Grade(in) {
+		t.Errorf("Grade after = %.1f, before = %.1f; want lower", Grade(got), Grade(in))
+	}
+}

@@ -1,0 +1,74 @@
+package assistant
+
+import (
+	"math"
+	"testing"
+)
+
+func TestSyllables(t *testing.T) {
+	// Counts from a pronouncing dictionary.
+	tests := map[string]int{
+		"cat": 1, "the": 1, "table": 2, "tables": 2, "little": 2, "people": 2, "council": 2,
+		"online": 2, "minutes": 2, "makes": 1, "boxes": 2, "places": 2, "wanted": 2,
+		"jumped": 1, "based": 1, "needed": 2, "going": 2, "being": 2, "media": 3, "social": 2,
+		"usual": 3, "actual": 3, "various": 3, "previous": 3, "easier": 3, "recycling": 3,
+		"applications": 4, "electricity": 5, "electronically": 6, "every": 2, "area": 3,
+		"business": 2, "whole": 1, "payment": 2, "collection": 3, "permit": 2, "library": 3,
+		"emergency": 4, "eligible": 4, "discount": 2, "pension": 2, "housing": 2,
+		"benefit": 3, "schedule": 2, "residents": 3, "submitted": 3, "council's": 2,
+	}
+	for w, want := range tests {
+		if got := Syllables(w); got != want {
+			t.Errorf("Syllables(%q) = %d, want %d", w, got, want)
+		}
+	}
+}
+
+func TestGrade(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       float64
+	}{
+		// 6 words, 6 syllables, 1 sentence.
+		{"short", "The cat sat on the mat.", 0.39*6 + 11.8*6.0/6 - 15.59},
+		// 12 words, 16 syllables, 2 sentences.
+		{"two sentences", "You can pay your council tax online. It takes about five minutes.", 0.39*6 + 11.8*16.0/12 - 15.59},
+		// 9 words, 23 syllables, 1 sentence.
+		{"jargon", "Applications for residents' parking permits must be submitted electronically.", 0.39*9 + 11.8*23.0/9 - 15.59},
+		// Links, email addresses and [n] markers are not read: 9 words
+		// (See, or, email), 10 syllables, 2 sentences.
+		{"links left out", "The cat sat on the mat. [1]\nSee https://www.example.gov.uk/a-very-long-address or email info@example.gov.uk.",
+			0.39*9/2 + 11.8*10.0/9 - 15.59},
+		{"empty", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Grade(tt.text)
+			if math.Abs(got-tt.want) > 0.01 {
+				t.Errorf("Grade = %.3f, want %.3f", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestGradeNumbersAndAcronyms(t *testing.T) {
+	tests := []struct {
+		tok  string
+		want int
+	}{
+		{"£19.35", 2}, {"10am", 2}, {"2,173.24", 3}, {"0114", 3}, {"HMO", 3}, {"EHCP", 4}, {"SEND", 1}, {"NHS", 3},
+	}
+	for _, tt := range tests {
+		if got := tokenSyllables(tt.tok); got != tt.want {
+			t.Errorf("tokenSyllables(%q) = %d, want %d", tt.tok, got, tt.want)
+		}
+	}
+}
+
+func TestGradeOrdersTexts(t *testing.T) {
+	easy := "Put your bin out by 7am. We empty it every week."
+	hard := "Residents are required to ensure that receptacles are presented at the curtilage of the property by 7am on the scheduled collection day, notwithstanding inclement weather."
+	if ge, gh := Grade(easy), Grade(hard); ge >= gh || ge > 6 || gh < 12 {
+		t.Errorf("Grade(easy) = %.1f, Grade(hard) = %.1f; want easy ≤ 6 < 12 ≤ hard", ge, gh)
+	}
+}
