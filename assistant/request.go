@@ -40,6 +40,10 @@ type ServiceRequest struct {
 	Created        time.Time
 	// Confirmed is set once the resident agreed to submit.
 	Confirmed bool
+	// Asked is what the assistant last asked for while collecting the
+	// request (a Slot* constant or a question key; "" before the first
+	// question), so the next reply is read as the answer to it.
+	Asked string
 }
 
 // ServiceRequests stores service requests durably. CreateServiceRequest

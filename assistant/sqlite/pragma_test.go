@@ -1,0 +1,45 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// TestPragmas checks the settings durability rests on are in force on the
+// write connection and the read pool.
+func TestPragmas(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000"}
+	for _, p := range []struct {
+		name string
+		q    func(string) (string, error)
+	}{
+		{"write", func(pragma string) (s string, err error) {
+			err = db.write.QueryRow("PRAGMA " + pragma).Scan(&s)
+			return
+		}},
+		{"read", func(pragma string) (s string, err error) {
+			err = db.read.QueryRow("PRAGMA " + pragma).Scan(&s)
+			return
+		}},
+	} {
+		for pragma, w := range want {
+			got, err := p.q(pragma)
+			if err != nil {
+				t.Fatalf("%s %s: %v", p.name, pragma, err)
+			}
+			if got != w {
+				t.Errorf("%s pool: PRAGMA %s = %s, want %s", p.name, pragma, got, w)
+			}
+		}
+	}
+	var v int
+	if err := db.read.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != 1 {
+		t.Errorf("user_version: got %d, %v; want 1", v, err)
+	}
+}
