@@ -10,7 +10,11 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/townhall-civic/townhall/assistant"
+	"github.com/townhall-civic/townhall/assistant/assistanttest"
+	"github.com/townhall-civic/townhall/assistant/extractive"
 	"github.com/townhall-civic/townhall/evals"
+	"github.com/townhall-civic/townhall/retrieval"
 )
 
 func runEval(ctx context.Context, args []string, env config, stdout, stderr io.Writer) error {
@@ -21,6 +25,7 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	jsonOut := fs.String("json", "", "write the JSON report here")
 	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
 	retriever := fs.String("retriever", "hybrid", "hybrid, bm25, keyword or vector")
+	composer := fs.String("composer", "extractive", "extractive (the assistant in process, offline) or none (retrieval only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,14 +52,27 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	if err != nil {
 		return usageError("eval: %v", err)
 	}
+	var target evals.Target
+	switch *composer {
+	case "none":
+		target = &evals.Retriever{Searcher: s}
+	case "extractive":
+		a, err := evalAssistant(is, s)
+		if err != nil {
+			return err
+		}
+		target = &evals.Assistant{Assistant: a}
+	default:
+		return usageError("eval: -composer %q: want extractive or none", *composer)
+	}
 	bar := newProgress(stderr, "eval")
-	rep, err := evals.Run(ctx, cases, &evals.Retriever{Searcher: s}, evals.RunOptions{
+	rep, err := evals.Run(ctx, cases, target, evals.RunOptions{
 		Progress: func(done, total int, c evals.Case) { bar.update(done, total, c.ID) },
 	})
 	if err != nil {
 		return err
 	}
-	rep.Config = map[string]string{"retriever": *retriever, "embedder": is.embedder, "suite": *suitePath, "manifest": *manifestPath}
+	rep.Config = map[string]string{"retriever": *retriever, "composer": *composer, "embedder": is.embedder, "suite": *suitePath, "manifest": *manifestPath}
 	printReport(stdout, rep)
 	if err := os.MkdirAll(filepath.Dir(*jsonOut), 0o755); err != nil {
 		return err
@@ -66,8 +84,28 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	return os.WriteFile(*jsonOut, append(out, '\n'), 0o644)
 }
 
+// evalAssistant builds the assistant an eval runs in process: the offline
+// router, the extractive composer and in-memory stores, so runs leave
+// nothing behind. The council's contact details are not in the manifest;
+// declines then point to the council by name.
+func evalAssistant(is *indexStore, s retrieval.Searcher) (*assistant.Assistant, error) {
+	router, err := assistant.NewOfflineRouter()
+	if err != nil {
+		return nil, err
+	}
+	return &assistant.Assistant{
+		Retriever:     s,
+		Composer:      extractive.New(extractive.Options{}),
+		Router:        router,
+		Conversations: assistanttest.NewConversations(),
+		Requests:      assistanttest.NewServiceRequests(),
+		Handoffs:      &assistanttest.Handoffs{},
+		Council:       assistant.Council{Name: is.manifest.Council},
+	}, nil
+}
+
 func printReport(w io.Writer, rep *evals.Report) {
-	fmt.Fprintf(w, "retriever %s, %v cases\n", rep.Config["retriever"], rep.Summary["cases"])
+	fmt.Fprintf(w, "retriever %s, composer %s, %v cases\n", rep.Config["retriever"], rep.Config["composer"], rep.Summary["cases"])
 	keys := make([]string, 0, len(rep.Summary))
 	for k := range rep.Summary {
 		keys = append(keys, k)

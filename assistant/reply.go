@@ -1,0 +1,292 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/townhall-civic/townhall/retrieval"
+)
+
+// This file holds the replies that do not come from retrieval: emergency
+// numbers, declines, hand-offs, FOI intake and small talk. Every phone
+// number and link in them comes from Council configuration or is a
+// national number, never from retrieved text.
+
+// emergency answers danger with 999 first, then the specialist line for
+// the kind of danger, then the council's out-of-hours number.
+func (a *Assistant) emergency(conv *Conversation, kind Emergency) *Answer {
+	var s []string
+	switch kind {
+	case EmergencyGas, EmergencyCO:
+		s = append(s,
+			"If anyone is hurt or in danger, call 999 now.",
+			"If you smell gas or think there is a gas leak or carbon monoxide, call the National Gas Emergency Service on "+PhoneGas+" straight away. It is free and open 24 hours.",
+			"Get everyone out into fresh air. Open doors and windows if it is safe.",
+			"Do not use light switches, flames or anything that could make a spark.")
+		if kind == EmergencyCO {
+			s = append(s, "If you feel unwell, call 999 or NHS 111.")
+		}
+	case EmergencyFire:
+		s = append(s, "Call 999 now and ask for the fire service.", "Get out, stay out, and keep away from the smoke.")
+	case EmergencySelfHarm:
+		s = append(s,
+			"If you are in danger now or have hurt yourself, call 999.",
+			"You can talk to Samaritans for free, day or night, on "+PhoneSamaritans+".",
+			"You are not alone, and it is OK to ask for help.")
+	case EmergencyChild:
+		s = append(s,
+			"If a child is in danger now, call 999.",
+			"If you are worried about a child, tell our children's social care team straight away.")
+	case EmergencyAdult:
+		s = append(s,
+			"If someone is in danger now, call 999.",
+			"If you are worried an adult is being harmed or neglected, tell our adult social care team straight away.")
+	case EmergencyMedical:
+		s = append(s, "Call 999 now and ask for an ambulance.", "Stay with the person if it is safe to do so.")
+	case EmergencyViolence:
+		s = append(s, "Call 999 now and ask for the police.", "Get somewhere safe if you can.")
+	default:
+		s = append(s, "If anyone is in danger, call 999 now.", "Keep yourself and others away from the danger.")
+	}
+	if a.Council.OutOfHoursPhone != "" {
+		s = append(s, "For urgent help from the council at any time, call "+a.Council.OutOfHoursPhone+".")
+	} else if a.Council.Phone != "" {
+		s = append(s, "For urgent help from the council, call "+a.Council.Phone+".")
+	}
+	return a.say(conv, IntentEmergency, s...)
+}
+
+// decline says honestly why the assistant will not answer and points to
+// who can help.
+func (a *Assistant) decline(conv *Conversation, reason string) *Answer {
+	var s []string
+	switch {
+	case reason == ReasonInjection:
+		s = append(s, "Sorry, I can't do that.", "I can only help with questions about "+a.councilName()+" services, like bins, council tax and parking.")
+	case reason == ReasonPersonalData:
+		s = append(s, "Sorry, I can't give out personal information about other people.", "We keep people's details private, including the names of anyone who makes a request or complaint.")
+	case strings.HasPrefix(reason, ReasonOutOfScope+":"):
+		topic := strings.TrimPrefix(reason, ReasonOutOfScope+":")
+		if sp, ok := signpostFor(topic); ok && sp.Org != "" {
+			s = append(s, "Sorry, the council can't help with that. It is a matter for "+sp.Org+".", "To get help, "+sp.How+".")
+		} else {
+			s = append(s, "Sorry, I can only help with "+a.councilName()+" services, like bins, council tax, parking and reporting problems.")
+		}
+	case reason == ReasonLowConfidence:
+		s = append(s, "Sorry, I couldn't find an answer to that in our information, and I don't want to guess.")
+	default:
+		s = append(s, "Sorry, I can't help with that here.")
+	}
+	s = append(s, a.contactSentence())
+	return a.say(conv, IntentRefuse, s...)
+}
+
+// signpostFor finds the signpost of an out-of-scope topic.
+func signpostFor(topic string) (Signpost, bool) {
+	for _, r := range outOfScope {
+		if r.sign.Topic == topic {
+			return r.sign, true
+		}
+	}
+	return Signpost{}, false
+}
+
+func (a *Assistant) councilName() string {
+	if a.Council.Name != "" {
+		return "the " + strings.TrimPrefix(a.Council.Name, "the ")
+	}
+	return "council"
+}
+
+// contactSentence points to the council's contact page and phone number.
+func (a *Assistant) contactSentence() string {
+	c := a.Council
+	switch {
+	case c.Phone != "" && c.ContactURL != "":
+		return "For council services, call us on " + c.Phone + " or go to " + c.ContactURL + "."
+	case c.Phone != "":
+		return "For council services, call us on " + c.Phone + "."
+	case c.ContactURL != "":
+		return "For council services, contact us at " + c.ContactURL + "."
+	}
+	return "For council services, please contact the council."
+}
+
+// handoff puts the conversation in the staff queue, or out of hours offers
+// a callback or a logged request first. choice says the resident has
+// answered that offer.
+func (a *Assistant) handoff(ctx context.Context, conv *Conversation, reason string, now time.Time, choice bool) (*Answer, error) {
+	offer := OfferHandoff(a.Council, now, a.Holiday)
+	if offer.OutOfHours && !choice {
+		// Nothing is queued until the resident picks a callback or a
+		// logged request; the next turn reads their choice.
+		ans := a.say(conv, IntentHandoff, sentencesOfOffer(offer.Text)...)
+		ans.Suggestions = offer.Suggestions
+		return ans, nil
+	}
+	var s []string
+	if a.Handoffs != nil {
+		h := NewHandoff(conv, reason, offer.OutOfHours, now)
+		if err := a.Handoffs.EnqueueHandoff(ctx, h); err != nil {
+			return nil, fmt.Errorf("enqueue handoff: %w", err)
+		}
+		conv.HandedOff = true
+		switch reason {
+		case ChoiceCallback:
+			s = append(s, "Thank you. I have asked our team to call you back when they are next in.")
+		case ChoiceLogged:
+			s = append(s, "Thank you. I have logged your request and our team will pick it up first thing.")
+		default:
+			if reason == ReasonFailures {
+				s = append(s, "Sorry, I haven't been able to help.")
+			}
+			s = append(s, sentencesOfOffer(offer.Text)...)
+		}
+	} else {
+		s = append(s, "Sorry, I can't pass you to a member of staff from here.", a.contactSentence())
+	}
+	conv.Failures = 0
+	ans := a.say(conv, IntentHandoff, s...)
+	ans.Handoff = conv.HandedOff
+	return ans, nil
+}
+
+// awaitingHandoffChoice reports whether the last reply was an out-of-hours
+// offer the resident has not yet answered.
+func (a *Assistant) awaitingHandoffChoice(conv *Conversation) bool {
+	if conv.HandedOff {
+		return false
+	}
+	for i := len(conv.Turns) - 1; i >= 0; i-- {
+		if t := conv.Turns[i]; t.Role == RoleAssistant {
+			return t.Intent == IntentHandoff
+		}
+	}
+	return false
+}
+
+func sentencesOfOffer(text string) []string { return splitDocSentences(text) }
+
+var emailRx = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+
+// foiStop are words that make a message an FOI request but say nothing of
+// what it is about, dropped before searching previous disclosures.
+var foiStop = wordSet(`foi foia freedom information request requests requesting act 2000 environmental regulations eir make submit file put new want like would please under send log`)
+
+// foiRequest shows previous FOI responses like the request before telling
+// the resident how to make a new one: the answer may already be public.
+func (a *Assistant) foiRequest(ctx context.Context, conv *Conversation, text string) (*Answer, error) {
+	var topic []string
+	for _, w := range topicWords(text) {
+		if !foiStop[w] {
+			topic = append(topic, w)
+		}
+	}
+	// A resident who gives their email and what they want can have the
+	// request logged here when an FOI intake is configured.
+	if a.FOI != nil && len(topic) >= 3 {
+		if email := emailRx.FindString(text); email != "" {
+			ref, ack, err := a.FOI.SubmitFOI(ctx, FOISubmission{ConversationID: conv.ID, Email: email, Description: text})
+			if err == nil {
+				ans := a.say(conv, IntentFOIRequest, ack)
+				ans.Reference = ref
+				return ans, nil
+			}
+		}
+	}
+	d := &Draft{}
+	var retrieved []string
+	if len(topic) > 0 {
+		hits, err := a.Retriever.Search(ctx, retrieval.Query{Text: strings.Join(topic, " "), Limit: 3, Kinds: citedKinds})
+		if err != nil {
+			return nil, fmt.Errorf("retrieve disclosures: %w", err)
+		}
+		hits = SanitizeHits(hits)
+		retrieved = docIDs(hits)
+		for i, h := range hits {
+			if Coverage(strings.Join(topic, " "), hits[i:i+1], 1) < 0.5 {
+				continue
+			}
+			n := len(d.Citations) + 1
+			if n == 1 {
+				d.Sentences = append(d.Sentences, Sentence{Text: "The answer may already be public. These earlier requests look similar:"})
+			}
+			d.Citations = append(d.Citations, Citation{N: n, DocID: h.Chunk.DocID, Title: h.Chunk.Title, URL: h.Chunk.URL, Page: h.Chunk.Page})
+			d.Sentences = append(d.Sentences, Sentence{Text: strings.TrimSuffix(h.Chunk.Title, ".") + ".", Cites: []int{n}})
+		}
+	}
+	how := "You can make a Freedom of Information request to " + a.councilName() + "."
+	if a.Council.FOIURL != "" {
+		how = "To make a new Freedom of Information request, go to " + a.Council.FOIURL + "."
+	}
+	d.Sentences = append(d.Sentences,
+		Sentence{Text: how},
+		Sentence{Text: "Say what information you want, and give your name and an address or email for the reply."},
+		Sentence{Text: "We must reply within 20 working days."})
+	ans := a.draftAnswer(conv, IntentFOIRequest, d, len(d.Sentences))
+	ans.Retrieved = retrieved
+	return ans, nil
+}
+
+var thanksRx = regexp.MustCompile(`(?i)\b(thanks|thank you|cheers|ta|bye|goodbye)\b`)
+
+// smallTalk answers a greeting or thanks with what the assistant can do.
+func (a *Assistant) smallTalk(conv *Conversation, text string) *Answer {
+	if thanksRx.MatchString(text) {
+		return a.say(conv, IntentAnswer, "You're welcome. Is there anything else I can help with?")
+	}
+	return a.say(conv, IntentAnswer, "Hello. I can help with "+a.councilName()+" services, like bins, council tax and parking, and I can report problems such as potholes.", "What would you like to know?")
+}
+
+// serviceRequest collects what a service request needs, one question at a
+// time, through the slot-filling steps of Services.Next, and logs it once
+// the resident confirms. The request is acknowledged only after the store
+// has committed it; if the write fails the resident is told it was not
+// sent and the request stays pending, so a second "yes" tries again.
+func (a *Assistant) serviceRequest(ctx context.Context, conv *Conversation, req Request, text string, route Route, now time.Time) (*Answer, error) {
+	svcs := a.services()
+	step := svcs.Next(conv, route.Service, text, req.Location, now)
+	switch step.Kind {
+	case StepSubmit:
+		if a.Requests == nil {
+			conv.Pending = nil
+			return a.say(conv, IntentServiceRequest, "Sorry, I can't log reports here.", a.contactSentence()), nil
+		}
+		if err := a.Requests.CreateServiceRequest(ctx, step.Submit); err != nil {
+			ans := a.say(conv, IntentServiceRequest, "Sorry, something went wrong and your report has not been sent.", "Reply yes to try again.", a.contactSentence())
+			ans.Service = step.Service
+			ans.Suggestions = []string{"Yes"}
+			return ans, nil
+		}
+		ack, err := svcs.Acknowledge(step.Submit)
+		if err != nil {
+			return nil, fmt.Errorf("acknowledge service request: %w", err)
+		}
+		conv.Pending = nil
+		ans := a.say(conv, IntentServiceRequest, splitDocSentences(ack)...)
+		ans.Service, ans.Reference = step.Submit.Service, step.Submit.Reference
+		return ans, nil
+	}
+	if step.Reprompt {
+		conv.Failures++
+	} else {
+		conv.Failures = 0
+	}
+	ans := a.say(conv, IntentServiceRequest, splitDocSentences(step.Text)...)
+	ans.Service = step.Service
+	if ans.Service == "" {
+		ans.Service = route.Service
+	}
+	ans.Suggestions = step.Suggestions
+	return ans, nil
+}
+
+func (a *Assistant) services() *Services {
+	if a.Services != nil {
+		return a.Services
+	}
+	return defaultServices
+}

@@ -1,0 +1,276 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// The service codes a service request may carry.
+const (
+	ServicePothole     = "pothole"
+	ServiceMissedBin   = "missed_bin"
+	ServiceFlyTipping  = "fly_tipping"
+	ServiceStreetLight = "street_light"
+	ServiceGraffiti    = "graffiti"
+	ServiceNoise       = "noise"
+)
+
+// Routing reasons, set in Route.Reason.
+const (
+	ReasonInjection    = "injection"
+	ReasonPersonalData = "personal_data"
+	ReasonOutOfScope   = "out_of_scope" // followed by ":" and the Signpost topic
+	ReasonEmergency    = "emergency"    // followed by ":" and the Emergency kind
+	ReasonPending      = "pending_service_request"
+	ReasonClassifier   = "classifier"
+	ReasonAskingAbout  = "asking_about_service"
+	ReasonReporting    = "reporting"
+	ReasonSmallTalk    = "small_talk"
+)
+
+// OfflineRouter classifies turns with no model service: safety rules first
+// (emergencies, injection, personal data), then the hand-off and
+// out-of-scope lexicons, then a naive Bayes classifier trained at start-up
+// on the embedded labelled examples, with rules that tell asking about a
+// service from wanting it done. Retrieval confidence is applied later by
+// the Assistant, which declines an answer it cannot ground.
+type OfflineRouter struct {
+	intents  *classifier
+	services *classifier
+}
+
+var _ Router = (*OfflineRouter)(nil)
+
+// NewOfflineRouter trains a router on the embedded examples (Examples).
+func NewOfflineRouter() (*OfflineRouter, error) {
+	ex, err := Examples()
+	if err != nil {
+		return nil, err
+	}
+	return NewOfflineRouterFrom(ex)
+}
+
+// NewOfflineRouterFrom trains a router on the given examples. Service
+// request examples must name their service.
+func NewOfflineRouterFrom(examples []Example) (*OfflineRouter, error) {
+	var texts, labels, stexts, slabels []string
+	for _, e := range examples {
+		texts = append(texts, e.Text)
+		labels = append(labels, string(e.Intent))
+		if e.Intent == IntentServiceRequest {
+			if e.Service == "" {
+				return nil, fmt.Errorf("service request example %q has no service: %w", e.Text, ErrInvalid)
+			}
+			stexts = append(stexts, e.Text)
+			slabels = append(slabels, e.Service)
+		}
+	}
+	if len(texts) == 0 || len(stexts) == 0 {
+		return nil, fmt.Errorf("no examples: %w", ErrInvalid)
+	}
+	return &OfflineRouter{intents: trainClassifier(texts, labels), services: trainClassifier(stexts, slabels)}, nil
+}
+
+// Route implements Router. It never fails; the error is for the interface.
+func (r *OfflineRouter) Route(_ context.Context, in RouteInput) (Route, error) {
+	return r.route(in.Text, in.Conversation), nil
+}
+
+func (r *OfflineRouter) route(text string, conv *Conversation) Route {
+	n := normText(text)
+	if n == "" {
+		return Route{Intent: IntentAnswer, Reason: ReasonSmallTalk}
+	}
+	// Safety first: an emergency outranks everything, including a request
+	// being collected; an injection or a request for someone's personal
+	// data is declined whatever else the message says.
+	if k := DetectEmergency(text); k != EmergencyNone {
+		return Route{Intent: IntentEmergency, Confidence: 1, Reason: ReasonEmergency + ":" + string(k)}
+	}
+	if DetectInjection(text) {
+		return Route{Intent: IntentRefuse, Confidence: 1, Reason: ReasonInjection}
+	}
+	if PersonalData(text) {
+		return Route{Intent: IntentRefuse, Confidence: 1, Reason: ReasonPersonalData}
+	}
+	if AsksForPerson(text) {
+		return Route{Intent: IntentHandoff, Confidence: 1, Reason: ReasonExplicit}
+	}
+
+	pred := r.intents.predict(text)
+	top := pred[0]
+	p := func(i Intent) float64 {
+		for _, s := range pred {
+			if s.Label == string(i) {
+				return s.P
+			}
+		}
+		return 0
+	}
+
+	// A request being collected takes the resident's replies ("it's
+	// outside number 12", "yes", a postcode) unless the message is plainly
+	// something else.
+	if conv != nil && conv.Pending != nil && !conv.Pending.Confirmed {
+		other := Intent(top.Label) != IntentServiceRequest && top.P > 0.9 && len(topicWords(n)) >= 3 && looksLikeQuestion(n)
+		if !other {
+			return Route{Intent: IntentServiceRequest, Service: conv.Pending.Service, Confidence: 0.9, Reason: ReasonPending}
+		}
+	}
+	if s, ok := OutOfScope(text); ok {
+		return Route{Intent: IntentRefuse, Confidence: 0.9, Reason: ReasonOutOfScope + ":" + s.Topic}
+	}
+	if smallTalk(n) {
+		return Route{Intent: IntentAnswer, Confidence: 0.9, Reason: ReasonSmallTalk}
+	}
+
+	service := DetectService(text)
+	intent := Intent(top.Label)
+	reason := ReasonClassifier
+	conf := top.P
+	switch intent {
+	case IntentServiceRequest:
+		switch {
+		case service == "" && unsupportedReport.MatchString(n):
+			// A problem the council deals with but this assistant cannot
+			// log (an abandoned car, a dead animal): answer how to report it.
+			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
+		case processQuestion.MatchString(n) && !wantsAction.MatchString(n):
+			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
+		case askingAbout(n) && !reporting(n):
+			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
+		case service == "" && top.P < 0.6:
+			intent, conf = secondBest(pred, IntentServiceRequest)
+		}
+	case IntentEmergency:
+		// The rules found no danger; the model alone is not enough to
+		// send someone to 999.
+		intent, conf = secondBest(pred, IntentEmergency)
+	case IntentRefuse:
+		// Out-of-scope rules ran above; the model's refusals are for
+		// chit-chat they missed, never for anything naming council
+		// business, which retrieval confidence will decline if it must.
+		if top.P < 0.7 || service != "" || councilish.MatchString(n) || councilTopic.MatchString(n) {
+			intent, conf = secondBest(pred, IntentRefuse)
+		}
+	case IntentHandoff:
+		if (top.P < 0.5 || service != "") && !SoundsFrustrated(text) && !asksForStaff(n) {
+			intent, conf = secondBest(pred, IntentHandoff)
+		}
+	case IntentFOIRequest:
+		switch {
+		case !mentionsFOI(n) && (top.P < 0.9 || service != ""):
+			intent, conf = secondBest(pred, IntentFOIRequest)
+		case previousFOI.MatchString(n) || foiAsking.MatchString(n) && !wantsToRequest.MatchString(n):
+			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
+		}
+	}
+	if intent == IntentAnswer && service != "" && !processQuestion.MatchString(n) && (reporting(n) || !askingAbout(n) && !strings.Contains(text, "?")) {
+		intent, reason, conf = IntentServiceRequest, ReasonReporting, p(IntentServiceRequest)+p(IntentAnswer)/2
+	}
+	if intent != IntentHandoff && (intent != IntentServiceRequest || service == "") && (SoundsFrustrated(text) || asksForStaff(n)) {
+		return Route{Intent: IntentHandoff, Confidence: 0.8, Reason: ReasonFrustration}
+	}
+	if intent == IntentServiceRequest && service == "" {
+		service = r.services.predict(text)[0].Label
+	}
+	route := Route{Intent: intent, Confidence: conf, Reason: reason}
+	if intent == IntentServiceRequest {
+		route.Service = service
+	}
+	return route
+}
+
+func secondBest(pred []labelScore, not Intent) (Intent, float64) {
+	for _, s := range pred {
+		if s.Label != string(not) && Intent(s.Label) != IntentEmergency && Intent(s.Label) != IntentRefuse {
+			return Intent(s.Label), s.P
+		}
+	}
+	return IntentAnswer, 0
+}
+
+var servicePatterns = []struct {
+	service string
+	re      interface{ MatchString(string) bool }
+}{
+	{ServicePothole, rx(`\bpot ?holes?\b|\bhole in (the|our|my) (road|street|lane|pavement)|\bhole (in|on) (the )?road\b|\bcrater\b|\broad surface\b`)},
+	{ServiceStreetLight, rx(`\bstreet ?(light|lights|lamp|lamps|lighting)\b|\blamp ?posts?\b|\blampposts?\b`)},
+	{ServiceGraffiti, rx(`\bgraffiti|\bspray ?paint|\bsprayed\b|\btagged\b|\btags sprayed`)},
+	{ServiceFlyTipping, rx(`\bfly ?tip|\bdumped\b|\bdumping\b|\bfly tipped\b`)},
+	{ServiceMissedBin, rx(`\b(bins?|recycling|rubbish|waste|box|caddy|collection)\b.{0,30}\b(not|wasnt|werent|hasnt|havent|didnt|never|isnt)( been| got| get)? (collected|emptied|picked up|taken)|\bmissed (bin|bins|collection|collections|my|our|the)\b|\b(bin|bins|recycling|collection|rubbish)( \w+)? (missed|skipped)\b|\bnobody (came|come) for\b|\b(didnt|did not|never) (come|turn up) for (the|my|our) (bin|bins|rubbish|recycling)|\b(missed|skipped) (my|our|the) (bin|street|house|road|collection)|\bbin (men|man|lorry)\b.{0,20}\b(missed|didnt|did not|never)`)},
+	{ServiceNoise, rx(`\bnoise\b|\bnoisy\b|\bloud (music|party|parties|bang|banging)|\bbarking\b|\balarm (going off|ringing|sounding|has been)|\bracket\b|\bblasting\b|\bparties\b`)},
+}
+
+// unsupportedReport names problems residents report that have no service
+// code here; DetectService does not mistake them for one ("a burnt-out car
+// dumped on our road" is not fly-tipping).
+var unsupportedReport = rx(`\b(burnt out|burned out|abandoned|dumped|untaxed|scrap) (car|van|vehicle|caravan|motorbike|moped|lorry|trailer)s?\b|\b(car|van|vehicle|caravan|motorbike|moped|lorry|trailer)s? (has been |been |was |is )?(abandoned|dumped|burnt out|burned out|left)\b|\bdead (animal|fox|badger|cat|dog|deer|bird|pigeon)s?\b|\bdog (fouling|poo|mess)\b|\bblocked (drain|gully|gulley)s?\b|\bovergrown (hedge|tree|bush)`)
+
+// processQuestion asks how reporting or the service works, even after
+// describing a problem: "bin men missed us, is there a cut-off for
+// reporting it?" wants an answer, not a report taken.
+var processQuestion = rx(`\b(is there a|is there any|whats the|what is the) (cut ?off|deadline|time limit|charge|fee|cost)\b|\bhow (quick|quickly|long|soon|fast)\b.{0,30}\b(will|do|does|would|to|is|are)\b|\bwho (do|should|can|would) (i|we) (ring|call|phone|contact|tell|report|speak)|\bwhat (should|do|can|must) (i|we) do\b|\bhow (do|can|should) (i|we) (report|get|sort|arrange)\b|\bwhere (do|can|should) (i|we) (report|take|go)\b|\bwho is responsible\b|\bwhose (job|responsibility)\b|\b(is it|am i|are we) too late\b|\bwhen will (they|you|someone|the (crew|bin men|team|lorry)) (come|be back|return|collect|fix|sort)\b`)
+
+// wantsAction asks the council to act now, which a process question in the
+// same message does not cancel.
+var wantsAction = rx(`\bi (want|wish|would like|d like|need) to (report|log)\b|\b(please|pls|can you|could you|can someone|could someone) (fix|send|remove|come|collect|sort|empty|clear|repair)\b`)
+
+// DetectService returns the service code a message is about, or "".
+func DetectService(text string) string {
+	n := normText(text)
+	if unsupportedReport.MatchString(n) {
+		return ""
+	}
+	for _, s := range servicePatterns {
+		if s.re.MatchString(n) {
+			return s.service
+		}
+	}
+	return ""
+}
+
+var (
+	questionStart = rx(`^(hi |hello |hiya |hey )?(how|what|whats|when|where|who|whos|which|why|is (there|it|that|the|anyone|someone|my)|are (there|you|they|the)|do (i|you|we|they)|does|did|will|would|should|could you tell|can you tell|can i|may i|am i|how do|how long|how much|how often)\b`)
+	askingPhrases = rx(`\bhow (do|can|should|would) (i|we|you|someone|people|residents) (report|get|arrange|make|log)\b|\bhow (long|quickly|soon) (do|does|will|would) (it|you|they|the council)\b|\bwhat (happens|do you do|does the council do) (if|when|after|to)\b|\bwho (fixes|repairs|deals with|is responsible for|looks after)\b|\bwhat (is|are) the (rules|fine|fines|penalty|process)\b|\bhow to (report|get)\b|\bwhats the (fine|penalty|process)\b|\bcan i claim\b|\bcompensation\b|\b(is (that|it|this) (allowed|legal|ok))\b|\ballowed to\b`)
+	reportCues    = rx(`\b(there is|theres|there are|there s)\b|\b(has|have) been\b.{0,20}\b(dumped|left|sprayed|broken|missed|out|there)|\b(wasnt|werent|not|hasnt|havent|didnt|never) (been )?(collected|emptied|picked up|working|fixed)\b|\bi (want|wish|would like|d like|need) to (report|log|complain)\b|\b(can|could) (i|you) (report|log)\b|\bsomeone (has )?(dumped|sprayed|tipped|left)\b|\b(outside|opposite|behind|near|by) (my|our|the|number|no)\b|\bon (my|our) (road|street|estate)\b|\b(please|pls) (fix|send|remove|come|collect|sort)\b|\b(can|could) (you|someone) (fix|come|remove|collect|sort|send)\b|^report\b|\bmissed my\b|\bmy (bin|street light|road)\b.{0,20}\b(wasnt|not|is out|broken)`)
+	// staffCues ask for a person in words the hand-off lexicon leaves out,
+	// or say the assistant has got it wrong.
+	staffCues = rx(`\b(call|ring|phone) (me )?back\b|\bcallback\b|\b(ring|phone|call) me\b|\b(phone|ring|call|see|meet) (someone|somebody|a person|an adviser|an advisor|a member of staff)\b|^operator$|\bget me (someone|somebody|a person|a human)\b|\bwrong (answer|again)\b|\b(doesnt|does not|didnt|did not|still doesnt) (answer|help)\b|\bnot what i (asked|meant|said)\b|\bappointment to see someone\b`)
+)
+
+func asksForStaff(n string) bool { return staffCues.MatchString(n) }
+
+// councilish names things councils deal with, so a message that names one
+// is never refused by the model alone.
+var councilish = rx(`\bcouncil|\bcouncillor|\bcllr\b|\bphone number\b|\bcontact\b|\bopening (hours|times)\b|\bbus shelter|\bpavement|\broad\b|\bstreet\b|\bpark\b|\bleisure|\btown hall|\bcivic|\btip\b|\bwaste|\bhousing|\brent\b|\bschool|\bcare\b|\bpermit|\blicen[cs]|\bfine\b|\bpenalty|\bpcn\b|\bpaid\b|\bpay\b|\bspent\b|\bwon\b.{0,20}\bcontract`)
+
+// askingAbout reports a question about how a service works, as opposed to
+// a report: "how do I report a pothole", "how long do you take to fix
+// street lights".
+func askingAbout(n string) bool { return askingPhrases.MatchString(n) || questionStart.MatchString(n) }
+
+// reporting reports a message that describes a problem to be dealt with.
+// A conditional ("what do I do if my bin isn't emptied?") is a question
+// whatever problem it names.
+func reporting(n string) bool { return reportCues.MatchString(n) && !hypothetical.MatchString(n) }
+
+var hypothetical = rx(`\bif (my|the|a|your|someone|somebody|i|we|you|there|its|it)\b|\bwhat (do|should|can|would) (i|we|you) do\b|\bin case\b`)
+
+func looksLikeQuestion(n string) bool { return questionStart.MatchString(n) }
+
+var (
+	previousFOI    = rx(`\bhas (anyone|anybody|someone) (asked|requested|made)|\bhas there (been|ever been) (an? )?(foi|request|freedom)|\b(previous|past|earlier|published|old) (foi|request|disclosure|response)s?|\bdisclosure log|\bwhat did the council (say|tell|disclose|reply|respond)|\b(in|from) (the|that) foi (response|reply|answer|about)\b|\bfoi (response|reply|answer) (about|on|to)`)
+	foiAsking      = rx(`^(hi |hello )?(how|what|whats|when|where|who|why|which|is there|are there|does|do you|do i need)\b`)
+	wantsToRequest = rx(`\bi (want|wish|would like|d like|need|am going) to\b|\bplease\b|\bmy own\b|\bhelp me (write|make|submit)\b|\bfor me\b`)
+)
+
+var foiWords = rx(`\bfoi\b|\bfreedom of info|\benvironmental information|\beir\b|\binformation request\b|\brequest (for )?information\b|\bdisclose\b|\brequest\b.{0,30}\b(data|figures|information|copies|correspondence|minutes|records)\b`)
+
+func mentionsFOI(n string) bool { return foiWords.MatchString(n) }
+
+var smallTalkRx = rx(`^(hi|hello|hiya|hey|hey there|good (morning|afternoon|evening)|morning|afternoon|thanks|thank you|thanks a lot|cheers|ta|ok|okay|great|brilliant|lovely|bye|goodbye|thats all|no thanks|nothing else)( (there|thanks|then|again|very much|so much|mate|love))*$`)
+
+// smallTalk reports a greeting or a thank-you with nothing else in it.
+func smallTalk(n string) bool { return smallTalkRx.MatchString(strings.TrimSpace(n)) }
