@@ -69,6 +69,10 @@ func Format(d *Draft, ch Channel, needs Needs, opt FormatOptions) (string, []Cit
 			s = cleanSentence(s, ch, needs)
 			if plain {
 				s = plainText(s, seen)
+			} else {
+				// Everyone gets long sentences split; jargon swaps and
+				// acronym expansion are for those who asked for them.
+				s = splitLong(s)
 			}
 			runs[i].sentences[j] = s
 		}
@@ -142,6 +146,41 @@ func nonEmpty(ss []string) []string {
 // and for screen readers and SMS no emoji, arrows, box drawing or table
 // rules. It only removes symbols and spaces, never letters or digits.
 func cleanSentence(s string, ch Channel, needs Needs) string {
+	if strings.Contains(s, "\n") {
+		// A list: a lead-in and "- item" lines. SMS runs it together.
+		lines := strings.Split(s, "\n")
+		var out []string
+		for _, l := range lines {
+			if l = cleanLine(l, ch, needs); l != "" && l != "-" {
+				out = append(out, l)
+			}
+		}
+		if ch == ChannelSMS {
+			items := make([]string, 0, len(out))
+			for _, l := range out[1:] {
+				items = append(items, strings.TrimPrefix(l, "- "))
+			}
+			if len(items) == 0 {
+				return fullStop(out[0])
+			}
+			return fullStop(out[0] + " " + strings.Join(items, "; "))
+		}
+		return fullStop(strings.Join(out, "\n"))
+	}
+	return fullStop(cleanLine(s, ch, needs))
+}
+
+// fullStop ends a table row or list item quoted as a sentence with a full
+// stop, so that sentences run together read as sentences. Nothing else of
+// the source's text changes.
+func fullStop(s string) string {
+	if last, _ := utf8.DecodeLastRuneInString(s); s != "" && (unicode.IsLetter(last) || unicode.IsDigit(last) || strings.ContainsRune(")%’”'\"", last)) {
+		return s + "."
+	}
+	return s
+}
+
+func cleanLine(s string, ch Channel, needs Needs) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if needs.ScreenReader || ch == ChannelSMS {
 		s = stripSymbols(s)
@@ -224,15 +263,17 @@ func isRule(w string) bool {
 // stripLinks removes URLs from a sentence (SMS carries one link only).
 func stripLinks(s string) string {
 	var words []string
+	removed := false
 	for _, w := range strings.Fields(s) {
 		t := strings.Trim(w, "()<>,.;:")
 		if strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "www.") {
+			removed = true
 			continue
 		}
 		words = append(words, w)
 	}
 	out := strings.Join(words, " ")
-	if strings.HasSuffix(out, ":") {
+	if removed && strings.HasSuffix(out, ":") {
 		out = strings.TrimSuffix(out, ":") + "."
 	}
 	return out
@@ -366,13 +407,30 @@ func titleWithPage(c Citation) string {
 	return c.Title
 }
 
+// joinRun joins a run's sentences into a paragraph; a list keeps its
+// lines, and the sentence after it starts a line of its own.
+func joinRun(sents []string) string {
+	var b strings.Builder
+	for i, s := range sents {
+		if i > 0 {
+			if strings.Contains(sents[i-1], "\n") || strings.Contains(s, "\n") {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
 func formatWeb(runs []run, cites []Citation, signs []string, needs Needs) string {
 	var b strings.Builder
 	for _, r := range runs {
 		if len(r.sentences) == 0 {
 			continue
 		}
-		b.WriteString(strings.Join(r.sentences, " "))
+		b.WriteString(joinRun(r.sentences))
 		if r.cite >= 0 && !needs.ScreenReader {
 			fmt.Fprintf(&b, " [%d]", r.cite+1)
 		}
@@ -407,7 +465,7 @@ func formatWhatsApp(runs []run, cites []Citation, signs []string, needs Needs) s
 		if len(r.sentences) == 0 {
 			continue
 		}
-		b.WriteString(strings.Join(r.sentences, " "))
+		b.WriteString(joinRun(r.sentences))
 		if r.cite >= 0 && !needs.ScreenReader {
 			fmt.Fprintf(&b, " [%d]", r.cite+1)
 		}

@@ -263,3 +263,23 @@ func TestSMSSegments(t *testing.T) {
 		})
 	}
 }
+
+func TestFormatLists(t *testing.T) {
+	d := &Draft{
+		Sentences: []Sentence{
+			{Text: "If you get one of these benefits, the cost is £102:\n- Pension Credit\n- Housing Benefit", Cites: []int{1}},
+			{Text: "Band: D; Annual charge: £2,173.24", Cites: []int{1}},
+		},
+		Citations: []Citation{{N: 1, DocID: "p", Title: "Pest control", URL: "https://example.gov.uk/pests"}},
+	}
+	web, _ := Format(d, ChannelWeb, Needs{}, FormatOptions{})
+	wantWeb := "If you get one of these benefits, the cost is £102:\n- Pension Credit\n- Housing Benefit.\nBand: D; Annual charge: £2,173.24. [1]"
+	if !strings.HasPrefix(web, wantWeb) {
+		t.Errorf("web = %q, want it to start %q", web, wantWeb)
+	}
+	sms, _ := Format(d, ChannelSMS, Needs{}, FormatOptions{})
+	wantSMS := "If you get one of these benefits, the cost is £102: Pension Credit; Housing Benefit. Band: D; Annual charge: £2,173.24.\nMore: https://example.gov.uk/pests"
+	if sms != wantSMS {
+		t.Errorf("sms = %q, want %q", sms, wantSMS)
+	}
+}

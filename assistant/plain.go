@@ -355,6 +355,12 @@ func splitSentence(s string) string {
 			}
 			first := strings.ToLower(strings.Fields(tail)[0])
 			switch sp.at {
+			case "; ":
+				// Not inside a list after a colon, nor a table row
+				// ("Band: D; Annual charge: £2,173.24").
+				if strings.Contains(head, ": ") {
+					continue
+				}
 			case ", and ":
 				if !subjectStarts[first] {
 					continue

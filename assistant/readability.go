@@ -9,8 +9,9 @@ import (
 //
 //	0.39 × words/sentences + 11.8 × syllables/words − 15.59
 //
-// It reads text as an answer is shown: URLs, email addresses and source
-// markers such as "[1]" are left out (nobody reads a link aloud), every
+// It reads text as an answer is shown: URLs, email addresses, source
+// markers such as "[1]", source lines ending in their link and short
+// headings such as "Sources:" are left out (nobody reads a link aloud), every
 // line break ends a sentence (list items and source lines are read as
 // separate units), and a numeral counts as one word of at most three
 // syllables, because figures are read at a glance rather than spelled out.
@@ -29,6 +30,9 @@ func Grade(text string) float64 {
 // readingCounts counts words, syllables and sentences in text.
 func readingCounts(text string) (words, syllables, sentences int) {
 	for _, line := range strings.Split(text, "\n") {
+		if navigation(line) {
+			continue
+		}
 		inSentence := false
 		for _, tok := range strings.Fields(line) {
 			if skipToken(tok) {
@@ -50,6 +54,22 @@ func readingCounts(text string) (words, syllables, sentences int) {
 		}
 	}
 	return words, syllables, sentences
+}
+
+// navigation reports lines that are not read as prose: a source line
+// ending in its link ("[1] Visitor permits: https://...") and a short
+// heading over such lines ("Sources:", "*Sources*").
+func navigation(line string) bool {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return false
+	}
+	last := strings.Trim(f[len(f)-1], "()<>.,;")
+	if strings.HasPrefix(last, "http://") || strings.HasPrefix(last, "https://") || strings.HasPrefix(last, "www.") {
+		return true
+	}
+	t := strings.TrimSpace(line)
+	return len(f) <= 3 && (strings.HasSuffix(t, ":") || len(t) > 2 && t[0] == '*' && t[len(t)-1] == '*')
 }
 
 // skipToken reports tokens that are not read as words: links, email

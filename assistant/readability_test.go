@@ -40,6 +40,10 @@ func TestGrade(t *testing.T) {
 		{"links left out", "The cat sat on the mat. [1]\nSee https://www.example.gov.uk/a-very-long-address or email info@example.gov.uk.",
 			0.39*9/2 + 11.8*10.0/9 - 15.59},
 		{"empty", "", 0},
+		// Source lines ending in their link and the "Sources:" heading
+		// are navigation, not prose.
+		{"sources list left out", "The cat sat on the mat.\n\nSources:\n[1] Environmental health enforcement: https://example.gov.uk/eh\n*Sources*",
+			0.39*6 + 11.8*6.0/6 - 15.59},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -83,8 +83,12 @@ type unit struct {
 	// "How long each permit lasts").
 	headAsks factSet
 	words    int
-	request  bool    // in the request part of an FOI thread
-	boiler   bool    // repeated in another document: a footer or disclaimer
+	request  bool // in the request part of an FOI thread
+	boiler   bool // repeated in another document: a footer or disclaimer
+	// expanded is set for units of sections read through Options.Chunks
+	// rather than retrieved.
+	expanded bool
+	grade    float64
 	rel      float64 // weighted share of question terms in the unit
 	cover    float64 // the same, counting the unit's context too
 	score    float64
@@ -173,8 +177,9 @@ func (e *ungroundedError) Error() string {
 func (e *ungroundedError) Unwrap() error { return assistant.ErrUngrounded }
 
 // expand adds the other sections of the top documents after each
-// document's last hit, when a ChunkGetter is set. PDF pages are left as
-// retrieved, since each page is cited on its own.
+// document's last hit, and reads a whole-document hit ("docID~all", whose
+// text is flattened) as its sections, when a ChunkGetter is set. PDF
+// pages are left as retrieved, since each page is cited on its own.
 func (c *Composer) expand(ctx context.Context, hits []retrieval.Hit) ([]retrieval.Hit, error) {
 	if c.opt.Chunks == nil || len(hits) == 0 {
 		return hits, nil
@@ -183,18 +188,16 @@ func (c *Composer) expand(ctx context.Context, hits []retrieval.Hit) ([]retrieva
 	var docs []string
 	for _, h := range hits {
 		have[h.Chunk.ID] = true
-		if h.Chunk.Page > 0 || slices.Contains(docs, h.Chunk.DocID) {
+		d := h.Chunk.DocID
+		if h.Chunk.Page > 0 || slices.Contains(docs, d) {
 			continue
 		}
-		if len(docs) < c.opt.ExpandDocs {
-			docs = append(docs, h.Chunk.DocID)
+		if len(docs) < c.opt.ExpandDocs || strings.HasSuffix(h.Chunk.ID, retrieval.WholeDocSuffix) && len(docs) < c.opt.ExpandDocs+2 {
+			docs = append(docs, d)
 		}
 	}
 	var ids []string
 	for _, d := range docs {
-		if have[d+retrieval.WholeDocSuffix] {
-			continue // the whole document is already a hit
-		}
 		for n := range maxSections {
 			if id := corpus.ChunkID(d, n); !have[id] {
 				ids = append(ids, id)
@@ -208,33 +211,41 @@ func (c *Composer) expand(ctx context.Context, hits []retrieval.Hit) ([]retrieva
 	if err != nil {
 		return nil, fmt.Errorf("extractive: fetch sections: %w", err)
 	}
-	if len(more) == 0 {
-		return hits, nil
+	sections := map[string][]corpus.Chunk{}
+	for _, ch := range more {
+		sections[ch.DocID] = append(sections[ch.DocID], ch)
 	}
 	out := make([]retrieval.Hit, 0, len(hits)+len(more))
 	added := map[string]bool{}
 	for i, h := range hits {
-		out = append(out, h)
 		d := h.Chunk.DocID
-		last := true
-		for _, later := range hits[i+1:] {
-			if later.Chunk.DocID == d {
-				last = false
-				break
+		if strings.HasSuffix(h.Chunk.ID, retrieval.WholeDocSuffix) && len(sections[d]) > 0 {
+			if !added[d] {
+				// The whole document was retrieved: its sections were.
+				added[d] = true
+				for _, ch := range sections[d] {
+					out = append(out, retrieval.Hit{Chunk: ch, Score: h.Score})
+				}
 			}
-		}
-		if !last || added[d] {
 			continue
 		}
+		out = append(out, h)
+		if added[d] || slices.ContainsFunc(hits[i+1:], func(x retrieval.Hit) bool { return x.Chunk.DocID == d }) {
+			continue // not the document's last hit
+		}
 		added[d] = true
-		for _, ch := range more {
-			if ch.DocID == d {
-				out = append(out, retrieval.Hit{Chunk: ch})
-			}
+		for _, ch := range sections[d] {
+			out = append(out, retrieval.Hit{Chunk: ch, Score: expandedScore})
 		}
 	}
 	return out, nil
 }
+
+// expandedScore marks hits that expand added rather than retrieval found.
+const expandedScore = -1
+
+// expandedWeight discounts units from sections retrieval did not find.
+const expandedWeight = 0.85
 
 // maxSections is how many sections of a document expand reads.
 const maxSections = 12
@@ -252,6 +263,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 		}
 		doc := docRank[ch.DocID]
 		request := requestPart(ch)
+		expanded := h.Score == expandedScore
 		ordinal := chunkOrdinal(ch)
 		for p, a := range c.analyse(ch) {
 			if prev, ok := seen[a.key]; ok {
@@ -263,7 +275,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 			u := &unit{
 				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
 				terms: a.terms, ctx: a.ctx, facts: a.facts, headAsks: a.headAsks,
-				request: request, words: a.words,
+				request: request, words: a.words, expanded: expanded, grade: a.grade,
 			}
 			seen[a.key] = u
 			out = append(out, u)
@@ -281,6 +293,7 @@ type analysed struct {
 	facts    factSet
 	headAsks factSet
 	words    int
+	grade    float64 // Flesch-Kincaid grade of the unit alone
 }
 
 // analyse segments a chunk and finds each unit's terms and facts, or
@@ -308,7 +321,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 		x := analysed{
 			piece: pc, key: strings.ToLower(strings.Join(strings.Fields(pc.text), " ")),
 			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsIn(pc.text),
-			headAsks: headAsks, words: len(strings.Fields(pc.text)),
+			headAsks: headAsks, words: len(strings.Fields(pc.text)), grade: assistant.Grade(pc.text),
 		}
 		if pc.context != "" {
 			cx, ok := contexts[pc.context]
@@ -435,6 +448,14 @@ func unitScore(u *unit, q question) float64 {
 	}
 	if u.boiler {
 		s *= 0.3
+	}
+	if u.expanded {
+		s *= expandedWeight
+	}
+	// Prefer sentences people can read: from grade 6 the score falls,
+	// to half of itself at grade 16 and beyond.
+	if u.grade > 6 {
+		s *= 1 - 0.05*min(u.grade-6, 10)
 	}
 	s *= 1 / (1 + 0.5*float64(u.doc))
 	s *= 1 - 0.01*float64(min(u.pos, 20))

@@ -350,3 +350,30 @@ func BenchmarkCompose(b *testing.B) {
 		}
 	})
 }
+
+func TestComposeReadsWholeDocumentHitsAsSections(t *testing.T) {
+	// The whole-document chunk flattens rows into one line; read through
+	// the store, its sections keep them apart.
+	rows := chunk("pages/council-tax-bands.html", 0, "Council tax bands", "https://www.example.gov.uk/council-tax/bands",
+		[]string{"Council tax bands", "Charges 2025/26"},
+		"Band: A; Annual charge: £1,448.83\nBand: D; Annual charge: £2,173.24\nBand: H; Annual charge: £4,346.48")
+	whole := rows
+	whole.ID = rows.DocID + retrieval.WholeDocSuffix
+	whole.Headings = nil
+	whole.Text = "Charges 2025/26: " + strings.Join(strings.Fields(rows.Text), " ")
+	store := retrievaltest.NewKeyword()
+	if err := store.Put(context.Background(), []corpus.Chunk{rows}); err != nil {
+		t.Fatal(err)
+	}
+	d := compose(t, New(Options{Chunks: store}), "what is the band D council tax charge?", hits(whole, libraryHours))
+	found := false
+	for _, s := range d.Sentences {
+		found = found || s.Text == "Band: D; Annual charge: £2,173.24"
+		if strings.Count(s.Text, "Band:") > 1 {
+			t.Errorf("sentence %q runs rows together", s.Text)
+		}
+	}
+	if !found {
+		t.Errorf("sentences %+v lack the band D row on its own", d.Sentences)
+	}
+}

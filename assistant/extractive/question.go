@@ -74,7 +74,7 @@ var stopWords = func() map[string]bool {
 		themselves then there there's these they they'd they'll they're they've this those through to too under
 		until up very was wasn't we we'd we'll we're we've were weren't what what's when where which while who
 		whom why will with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
-		please thanks thank hi hello ok okay u ur im ive id dont cant wont whats hows theres theyre youre isnt doesnt didnt n cos gonna wanna yes yeah also still
+		please thanks thank hi hello ok okay u ur im ive id r y dont cant wont whats hows theres theyre youre isnt doesnt didnt n cos gonna wanna yes yeah also still
 		want wanted wants need needs know tell like really just many long often able anything something someone
 		anyone way thing things lot bit actually think sort say said one ones go going council councils`) {
 		m[w] = true
@@ -107,7 +107,7 @@ func termsOf(s string) []string {
 	var out []string
 	for _, w := range tokens(s) {
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
-		if stopWords[w] || len(w) < 2 && !isDigit(w) {
+		if stopWords[w] {
 			continue
 		}
 		if st := stem(w); st != "" {

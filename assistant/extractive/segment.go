@@ -13,7 +13,7 @@ type unitKind int
 const (
 	kindSentence unitKind = iota
 	kindItem              // a list item or step
-	kindList              // a lead-in sentence with its short list
+	kindList              // a lead-in sentence with its short list, one "- item" a line
 	kindRow               // a table row, "Band D: £2,100"
 	kindLabel             // a heading-like line; context only, never quoted
 )
@@ -116,8 +116,8 @@ func segmentBlock(block string) []piece {
 					out = append(out, piece{text: s, kind: kindSentence, context: label})
 				}
 			}
-			whole := lead + " " + strings.Join(items, "; ") + "."
-			if len(items) <= 8 && len(strings.Fields(whole)) <= 55 {
+			whole := lead + "\n- " + strings.Join(items, "\n- ")
+			if len(items) <= 8 && len(strings.Fields(whole)) <= 55+len(items) {
 				out = append(out, piece{text: whole, kind: kindList, context: label})
 			}
 			for _, it := range items {
@@ -130,7 +130,10 @@ func segmentBlock(block string) []piece {
 			out = append(out, piece{text: l.text, kind: kindLabel})
 			continue
 		}
-		sents := splitSentences(l.text)
+		var sents []string
+		for _, s := range splitSentences(l.text) {
+			sents = append(sents, splitRunOn(s)...)
+		}
 		for _, s := range sents {
 			if skipSentence(s) {
 				continue
@@ -150,8 +153,8 @@ func segmentBlock(block string) []piece {
 		if len(items) == 0 {
 			continue
 		}
-		whole := lead + " " + strings.Join(items, "; ") + "."
-		if len(items) <= 8 && len(strings.Fields(whole)) <= 55 {
+		whole := lead + "\n- " + strings.Join(items, "\n- ")
+		if len(items) <= 8 && len(strings.Fields(whole)) <= 55+len(items) {
 			out = append(out, piece{text: whole, kind: kindList, context: label})
 		}
 		for j := i + 1; j <= i+len(items); j++ {
@@ -371,6 +374,43 @@ func splitSentences(p string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// sentenceStarters are words that open most sentences of council text.
+var sentenceStarters = map[string]bool{
+	"The": true, "We": true, "You": true, "Your": true, "If": true, "This": true, "There": true,
+	"It": true, "Our": true, "They": true, "Please": true, "Each": true, "When": true, "All": true,
+	"Most": true, "Some": true, "These": true, "Those": true, "A": true, "An": true, "In": true,
+	"For": true, "To": true, "From": true, "After": true, "Before": true, "Once": true, "Any": true,
+}
+
+// runOn is the length in words past which an unpunctuated run of text
+// (lines a loader joined without full stops) is split at sentence
+// starters.
+const runOn = 30
+
+// splitRunOn splits a long run-on "sentence" before a capitalised
+// sentence starter that follows a word with no closing punctuation:
+// "... TV1 2AA The gritters went out ..." becomes two units.
+func splitRunOn(s string) []string {
+	f := strings.Fields(s)
+	if len(f) <= runOn {
+		return []string{s}
+	}
+	var out []string
+	start := 0
+	for i := 1; i < len(f); i++ {
+		prev, _ := utf8.DecodeLastRuneInString(f[i-1])
+		if !sentenceStarters[f[i]] || !(unicode.IsLetter(prev) || unicode.IsDigit(prev)) || i-start < 4 {
+			continue
+		}
+		if first, _ := utf8.DecodeRuneInString(f[i-1]); unicode.IsUpper(first) && f[i] != "The" && f[i] != "We" && f[i] != "You" {
+			continue // likely inside a name: "Civic Centre For Business"
+		}
+		out = append(out, strings.Join(f[start:i], " "))
+		start = i
+	}
+	return append(out, strings.Join(f[start:], " "))
 }
 
 func isLowerASCII(c byte) bool { return c >= 'a' && c <= 'z' }
