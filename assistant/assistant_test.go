@@ -148,8 +148,8 @@ func TestRespondIntents(t *testing.T) {
 					t.Errorf("reply %q does not contain %q", got.Text, w)
 				}
 			}
-			if got.Text == "" || got.Grade == 0 {
-				t.Errorf("reply %q has grade %v, want text with a grade", got.Text, got.Grade)
+			if want := assistant.Grade(got.Text); got.Text == "" || got.Grade != want {
+				t.Errorf("reply %q has grade %v, want text with its grade %v", got.Text, got.Grade, want)
 			}
 		})
 	}

@@ -17,10 +17,17 @@ today tomorrow yesterday tonight weekend weekends weekday weekdays monday tuesda
 get got getting give need needs needed want wants wanted know tell find see say said go going make made put use used book booking apply applying application
 online phone call email website web form letter post person same different instead either both only first next last another
 thing things stuff way ways much mean means happen happens happened work works working
-like kind sort whole part cover covers covered include includes included available allowed possible`)
+like kind sort whole part cover covers covered include includes included available allowed possible
+anything something nothing everything anyone someone anybody somebody since own now really actually currently already yet ever never
+thing lose keep still think thought guess reckon suppose wonder wondering come came coming bring hes shes theyre youre ive im id thats whats theres wheres hows lets`)
+
+// needsReferent are service nouns that, after "the", "that" or "this",
+// point back to something said before: "do I lose the discount?" is about
+// the discount of the previous question.
+var needsReferent = rx(`\b(the|that|this|these|those) (discount|discounts|permit|permits|form|forms|fee|fees|charge|charges|application|deadline|licence|license|payment|bill|badge|pass|certificate|appointment|scheme|service|collection|grant|allowance|exemption|reduction|refund|claim|account|reference|letter|fine|penalty|assessment|plot|waiting list|list|tariff|rate|rates|price|cost)\b( (for|of|to|on|at|in|with|from) \w+)?`)
 
 // anaphors point back at something said before.
-var anaphors = wordSet(`it its that this these those they them there one ones same such`)
+var anaphors = wordSet(`it its that this these those they them one ones same such`)
 
 // connectives open a message that continues the last one.
 var connectives = []string{"and ", "what about ", "how about ", "also ", "and what about ", "but ", "so ", "then ", "ok and ", "okay and ", "what if ", "and if ", "and for ", "and how ", "and what ", "and when ", "and where ", "and can "}
@@ -71,26 +78,34 @@ func IsFollowUp(text string) bool {
 		return true
 	}
 	fields := strings.Fields(n)
-	if len(fields) > 10 {
+	if m := needsReferent.FindStringSubmatch(n); m != nil && m[3] == "" && len(topics) <= 8 && len(fields) <= 25 {
+		// "the discount" with nothing saying which discount.
+		return true
+	}
+	if len(fields) > 25 {
 		return false
-	}
-	points := false
-	for _, w := range fields {
-		if anaphors[w] {
-			points = true
-			break
-		}
-	}
-	for _, c := range connectives {
-		if strings.HasPrefix(n+" ", c) {
-			points = true
-			break
-		}
 	}
 	if strings.HasPrefix(n+" ", "what about ") || strings.HasPrefix(n+" ", "how about ") {
 		return len(topics) <= 3
 	}
-	return points && len(topics) <= 1
+	// A pronoun that stands for something ("how long it can go on", "I
+	// left it on the tram") makes a question about that thing, whatever
+	// else it says; the "it" of "is it too late" stands for nothing.
+	for i, w := range fields {
+		if !anaphors[w] || w == "it" && (i > 0 && fields[i-1] == "is" || i+1 < len(fields) && (fields[i+1] == "is" || fields[i+1] == "was")) {
+			continue
+		}
+		if len(topics) <= 3 {
+			return true
+		}
+		break
+	}
+	for _, c := range connectives {
+		if strings.HasPrefix(n+" ", c) {
+			return len(topics) <= 1 && len(fields) <= 10
+		}
+	}
+	return false
 }
 
 // Rewrite turns a follow-up into a standalone query by putting the topic

@@ -15,6 +15,8 @@ func TestRewrite(t *testing.T) {
 		{"chain keeps the topic", []string{"garden waste subscription", "how much?"}, "and can I pay online?", "garden waste subscription and can I pay online?"},
 		{"new topic not polluted", []string{"visitor parking permits"}, "how do I apply for a blue badge?", "how do I apply for a blue badge?"},
 		{"new topic with and", []string{"visitor parking permits"}, "and when are the bins collected on my street?", "and when are the bins collected on my street?"},
+		{"definite reference", []string{"can I get money off my council tax if I live alone?"}, "I've got a lodger now, do I lose the discount?", "council tax live alone I've got a lodger now, do I lose the discount?"},
+		{"qualified reference is its own topic", []string{"visitor parking permits"}, "what's the fee for a bulky waste collection?", "what's the fee for a bulky waste collection?"},
 		{"first turn", nil, "how much is it?", "how much is it?"},
 		{"nothing to carry", []string{"hello"}, "how much is it?", "how much is it?"},
 		{"long question stands alone", []string{"council tax"}, "I have just moved into a flat in Aldermoor and need to register for it", "I have just moved into a flat in Aldermoor and need to register for it"},

@@ -125,6 +125,20 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 		return Route{Intent: IntentAnswer, Confidence: 0.9, Reason: ReasonSmallTalk}
 	}
 
+	// ctx is the message with the topic of the conversation so far, for
+	// the checks that ask whether it is council business at all: "do I
+	// lose the discount?" is, after a question about council tax.
+	ctx := n
+	if conv != nil {
+		if turns := conv.ResidentTurns(); len(turns) > 0 {
+			if turns[len(turns)-1] == text {
+				turns = turns[:len(turns)-1]
+			}
+			if len(turns) > 0 {
+				ctx = normText(turns[len(turns)-1] + " " + text)
+			}
+		}
+	}
 	service := DetectService(text)
 	intent := Intent(top.Label)
 	reason := ReasonClassifier
@@ -151,7 +165,7 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 		// Out-of-scope rules ran above; the model's refusals are for
 		// chit-chat they missed, never for anything naming council
 		// business, which retrieval confidence will decline if it must.
-		if top.P < 0.7 || service != "" || councilish.MatchString(n) || councilTopic.MatchString(n) {
+		if top.P < 0.7 || service != "" || councilish.MatchString(ctx) || councilTopic.MatchString(ctx) {
 			intent, conf = secondBest(pred, IntentRefuse)
 		}
 	case IntentHandoff:
@@ -166,7 +180,7 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
 		}
 	}
-	if intent == IntentAnswer && service != "" && !processQuestion.MatchString(n) && (reporting(n) || !askingAbout(n) && !strings.Contains(text, "?")) {
+	if intent == IntentAnswer && service != "" && (wantsAction.MatchString(n) || !processQuestion.MatchString(n) && (reporting(n) || !askingAbout(n) && !strings.Contains(text, "?"))) {
 		intent, reason, conf = IntentServiceRequest, ReasonReporting, p(IntentServiceRequest)+p(IntentAnswer)/2
 	}
 	if intent != IntentHandoff && (intent != IntentServiceRequest || service == "") && (SoundsFrustrated(text) || asksForStaff(n)) {
@@ -199,7 +213,7 @@ var servicePatterns = []struct {
 	{ServiceStreetLight, rx(`\bstreet ?(light|lights|lamp|lamps|lighting)\b|\blamp ?posts?\b|\blampposts?\b`)},
 	{ServiceGraffiti, rx(`\bgraffiti|\bspray ?paint|\bsprayed\b|\btagged\b|\btags sprayed`)},
 	{ServiceFlyTipping, rx(`\bfly ?tip|\bdumped\b|\bdumping\b|\bfly tipped\b`)},
-	{ServiceMissedBin, rx(`\b(bins?|recycling|rubbish|waste|box|caddy|collection)\b.{0,30}\b(not|wasnt|werent|hasnt|havent|didnt|never|isnt)( been| got| get)? (collected|emptied|picked up|taken)|\bmissed (bin|bins|collection|collections|my|our|the)\b|\b(bin|bins|recycling|collection|rubbish)( \w+)? (missed|skipped)\b|\bnobody (came|come) for\b|\b(didnt|did not|never) (come|turn up) for (the|my|our) (bin|bins|rubbish|recycling)|\b(missed|skipped) (my|our|the) (bin|street|house|road|collection)|\bbin (men|man|lorry)\b.{0,20}\b(missed|didnt|did not|never)`)},
+	{ServiceMissedBin, rx(`\b(bins?|recycling|rubbish|waste|box|caddy|collection)\b.{0,30}\b(not|wasnt|werent|hasnt|havent|didnt|never|isnt)( been| got| get)? (collected|emptied|picked up|taken)|\bmissed (bin|bins|collection|collections|my|our|the)\b|\b(bin|bins|recycling|collection|rubbish)( \w+)? (missed|skipped)\b|\bnobody (came|come) for\b|\b(forgot|forgotten|missed) (to (empty|collect) )?(my|our|the) (bin|bins|recycling|rubbish)\b|\b(didnt|did not|never) (come|turn up) for (the|my|our) (bin|bins|rubbish|recycling)|\b(missed|skipped) (my|our|the) (bin|street|house|road|collection)|\bbin (men|man|lorry)\b.{0,20}\b(missed|didnt|did not|never)`)},
 	{ServiceNoise, rx(`\bnoise\b|\bnoisy\b|\bloud (music|party|parties|bang|banging)|\bbarking\b|\balarm (going off|ringing|sounding|has been)|\bracket\b|\bblasting\b|\bparties\b`)},
 }
 
@@ -211,11 +225,11 @@ var unsupportedReport = rx(`\b(burnt out|burned out|abandoned|dumped|untaxed|scr
 // processQuestion asks how reporting or the service works, even after
 // describing a problem: "bin men missed us, is there a cut-off for
 // reporting it?" wants an answer, not a report taken.
-var processQuestion = rx(`\b(is there a|is there any|whats the|what is the) (cut ?off|deadline|time limit|charge|fee|cost)\b|\bhow (quick|quickly|long|soon|fast)\b.{0,30}\b(will|do|does|would|to|is|are)\b|\bwho (do|should|can|would) (i|we) (ring|call|phone|contact|tell|report|speak)|\bwhat (should|do|can|must) (i|we) do\b|\bhow (do|can|should) (i|we) (report|get|sort|arrange)\b|\bwhere (do|can|should) (i|we) (report|take|go)\b|\bwho is responsible\b|\bwhose (job|responsibility)\b|\b(is it|am i|are we) too late\b|\bwhen will (they|you|someone|the (crew|bin men|team|lorry)) (come|be back|return|collect|fix|sort)\b`)
+var processQuestion = rx(`\b(is there a|is there any|whats the|what is the) (cut ?off|deadline|time limit|charge|fee|cost)\b|\bhow (quick|quickly|long|soon|fast)\b.{0,30}\b(will|do|does|would|to|is|are)\b|\bwho (do|should|can|would) (i|we) (ring|call|phone|contact|tell|report|speak)|\bwhat (should|do|can|must) (i|we) do\b|\bhow (do|can|should) (i|we) (report|get|sort|arrange) (a|an|any)\b|\bwhere (do|can|should) (i|we) (report|take|go)\b|\bwho is responsible\b|\bwhose (job|responsibility)\b|\b(is it|am i|are we) too late\b|\bwhen will (they|you|someone|the (crew|bin men|team|lorry)) (come|be back|return|collect|fix|sort)\b`)
 
 // wantsAction asks the council to act now, which a process question in the
 // same message does not cancel.
-var wantsAction = rx(`\bi (want|wish|would like|d like|need) to (report|log)\b|\b(please|pls|can you|could you|can someone|could someone) (fix|send|remove|come|collect|sort|empty|clear|repair)\b`)
+var wantsAction = rx(`\bi (want|wish|would like|d like|need) to (report|log)\b|\bhow (do|can|should) (i|we) (report|log) (it|this|that|them|these|those)\b|\b(please|pls|can you|could you|can someone|could someone) (fix|send|remove|come|collect|sort|empty|clear|repair)\b`)
 
 // DetectService returns the service code a message is about, or "".
 func DetectService(text string) string {
@@ -232,7 +246,7 @@ func DetectService(text string) string {
 }
 
 var (
-	questionStart = rx(`^(hi |hello |hiya |hey )?(how|what|whats|when|where|who|whos|which|why|is (there|it|that|the|anyone|someone|my)|are (there|you|they|the)|do (i|you|we|they)|does|did|will|would|should|could you tell|can you tell|can i|may i|am i|how do|how long|how much|how often)\b`)
+	questionStart = rx(`^(hi |hello |hiya |hey )?(how|what|whats|when|where|who|whos|which|why|is (there|it|that|the|anyone|someone|my)|are (there|you|they|the)|do (i|you|we|they)|does|did|will|would|should|could you tell|can you tell|can i|may i|am i|can (the council|you|they|we)|how do|how long|how much|how often)\b`)
 	askingPhrases = rx(`\bhow (do|can|should|would) (i|we|you|someone|people|residents) (report|get|arrange|make|log)\b|\bhow (long|quickly|soon) (do|does|will|would) (it|you|they|the council)\b|\bwhat (happens|do you do|does the council do) (if|when|after|to)\b|\bwho (fixes|repairs|deals with|is responsible for|looks after)\b|\bwhat (is|are) the (rules|fine|fines|penalty|process)\b|\bhow to (report|get)\b|\bwhats the (fine|penalty|process)\b|\bcan i claim\b|\bcompensation\b|\b(is (that|it|this) (allowed|legal|ok))\b|\ballowed to\b`)
 	reportCues    = rx(`\b(there is|theres|there are|there s)\b|\b(has|have) been\b.{0,20}\b(dumped|left|sprayed|broken|missed|out|there)|\b(wasnt|werent|not|hasnt|havent|didnt|never) (been )?(collected|emptied|picked up|working|fixed)\b|\bi (want|wish|would like|d like|need) to (report|log|complain)\b|\b(can|could) (i|you) (report|log)\b|\bsomeone (has )?(dumped|sprayed|tipped|left)\b|\b(outside|opposite|behind|near|by) (my|our|the|number|no)\b|\bon (my|our) (road|street|estate)\b|\b(please|pls) (fix|send|remove|come|collect|sort)\b|\b(can|could) (you|someone) (fix|come|remove|collect|sort|send)\b|^report\b|\bmissed my\b|\bmy (bin|street light|road)\b.{0,20}\b(wasnt|not|is out|broken)`)
 	// staffCues ask for a person in words the hand-off lexicon leaves out,
@@ -263,10 +277,10 @@ func looksLikeQuestion(n string) bool { return questionStart.MatchString(n) }
 var (
 	previousFOI    = rx(`\bhas (anyone|anybody|someone) (asked|requested|made)|\bhas there (been|ever been) (an? )?(foi|request|freedom)|\b(previous|past|earlier|published|old) (foi|request|disclosure|response)s?|\bdisclosure log|\bwhat did the council (say|tell|disclose|reply|respond)|\b(in|from) (the|that) foi (response|reply|answer|about)\b|\bfoi (response|reply|answer) (about|on|to)`)
 	foiAsking      = rx(`^(hi |hello )?(how|what|whats|when|where|who|why|which|is there|are there|does|do you|do i need)\b`)
-	wantsToRequest = rx(`\bi (want|wish|would like|d like|need|am going) to\b|\bplease\b|\bmy own\b|\bhelp me (write|make|submit)\b|\bfor me\b`)
+	wantsToRequest = rx(`\bi (want|wish|would like|d like|need|am going) to\b|\bi (want|need) (the|data|figures|information|copies)\b|\bplease\b|\bmy own\b|\bhelp me (write|make|submit)\b|\bfor me\b`)
 )
 
-var foiWords = rx(`\bfoi\b|\bfreedom of info|\benvironmental information|\beir\b|\binformation request\b|\brequest (for )?information\b|\bdisclose\b|\brequest\b.{0,30}\b(data|figures|information|copies|correspondence|minutes|records)\b`)
+var foiWords = rx(`\bfoi\b|\bfreedom of info|\benvironmental information|\beir\b|\binformation request\b|\brequest (for )?information\b|\bdisclose\b|\brequest\b.{0,30}\b(data|figures|information|copies|correspondence|minutes|records|contracts?|reports?|emails?|documents?)\b`)
 
 func mentionsFOI(n string) bool { return foiWords.MatchString(n) }
 
