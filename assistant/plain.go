@@ -189,8 +189,8 @@ func swapJargon(s string) string {
 				continue
 			}
 			end := i + len(k)
-			if end < len(s) && isWordByte(s[end]) {
-				continue
+			if end < len(s) && (isWordByte(s[end]) || s[end] == '\'') || strings.HasPrefix(s[end:], "’") {
+				continue // inside a longer word, or a possessive ("residents' parking")
 			}
 			if inToken(s, i, end) {
 				continue // part of a link or an email address

@@ -25,6 +25,7 @@ func TestPlainEnglish(t *testing.T) {
 		{"acronym already spelled out", "A penalty charge notice (PCN) is a fine. Pay the PCN within 14 days.",
 			"A penalty charge notice (PCN) is a fine. Pay the PCN within 14 days."},
 		{"shouted heading keeps SEND", "SEND US YOUR FORM BY POST TODAY", "SEND US YOUR FORM BY POST TODAY"},
+		{"possessive left alone", "Residents' parking permits cost £50.", "Residents' parking permits cost £50."},
 		{"not inside words", "The premisesx field and prerequire stay.", "The premisesx field and prerequire stay."},
 		{"not inside links", "See https://example.gov.uk/purchase-a-permit for details.", "See https://example.gov.uk/purchase-a-permit for details."},
 		{"split at semicolon",

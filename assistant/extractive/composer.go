@@ -28,14 +28,19 @@ type Options struct {
 	MaxHits int
 	// Chunks, if set, fetches the rest of the top documents: a hit is one
 	// section, and the fact asked for is often in another section of the
-	// same page. Nil composes from the hits alone.
+	// same page. A whole-document hit ("docID~all", flattened) is read as
+	// its sections too. Nil composes from the hits alone. Wire the
+	// store's ChunkGetter here (local.Store.Chunks()).
 	Chunks retrieval.ChunkGetter
 	// ExpandDocs is how many top documents are read whole through Chunks;
 	// 0 means 2.
 	ExpandDocs int
 	// MinCoverage is the share of the question's weighted terms that the
 	// best unit, with its heading and title, must cover; below it Compose
-	// returns ErrUngrounded. 0 means 0.15.
+	// returns ErrUngrounded. Terms no candidate holds count at half
+	// weight. 0 means 0.15: a safety net against answering from unrelated
+	// text, not a topic classifier (off-topic questions can still reach
+	// it, so the router must decline those).
 	MinCoverage float64
 }
 
@@ -88,7 +93,6 @@ type unit struct {
 	// expanded is set for units of sections read through Options.Chunks
 	// rather than retrieved.
 	expanded bool
-	grade    float64
 	rel      float64 // weighted share of question terms in the unit
 	cover    float64 // the same, counting the unit's context too
 	score    float64
@@ -275,7 +279,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 			u := &unit{
 				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
 				terms: a.terms, ctx: a.ctx, facts: a.facts, headAsks: a.headAsks,
-				request: request, words: a.words, expanded: expanded, grade: a.grade,
+				request: request, words: a.words, expanded: expanded,
 			}
 			seen[a.key] = u
 			out = append(out, u)
@@ -293,7 +297,6 @@ type analysed struct {
 	facts    factSet
 	headAsks factSet
 	words    int
-	grade    float64 // Flesch-Kincaid grade of the unit alone
 }
 
 // analyse segments a chunk and finds each unit's terms and facts, or
@@ -321,7 +324,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 		x := analysed{
 			piece: pc, key: strings.ToLower(strings.Join(strings.Fields(pc.text), " ")),
 			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsIn(pc.text),
-			headAsks: headAsks, words: len(strings.Fields(pc.text)), grade: assistant.Grade(pc.text),
+			headAsks: headAsks, words: len(strings.Fields(pc.text)),
 		}
 		if pc.context != "" {
 			cx, ok := contexts[pc.context]
@@ -454,8 +457,8 @@ func unitScore(u *unit, q question) float64 {
 	}
 	// Prefer sentences people can read: from grade 6 the score falls,
 	// to half of itself at grade 16 and beyond.
-	if u.grade > 6 {
-		s *= 1 - 0.05*min(u.grade-6, 10)
+	if g := assistant.Grade(u.text); g > 6 {
+		s *= 1 - 0.05*min(g-6, 10)
 	}
 	s *= 1 / (1 + 0.5*float64(u.doc))
 	s *= 1 - 0.01*float64(min(u.pos, 20))

@@ -27,9 +27,13 @@ var injectionCues = regexp.MustCompile(strings.Join([]string{
 // injectionHints hold a word or phrase of every cue above; text holding
 // none of them is not matched against the cues at all.
 var injectionHints = []string{
-	"ignore", "disregard", "forget", "override", "you are now", "from now on", "prompt",
-	"mode", "message", "jailbreak", "instructions", "as a", "ai ", "llm", "model", "chatbot",
-	"assistant", "bot", " with", "tell every", "tell all", "tell any", "do not ", "whoever",
+	"ignore", "disregard", "forget", "override", "you are now", "from now on", "system prompt",
+	"developer prompt", "system message", "developer message", "system mode", "developer mode",
+	"jailbreak", "new instructions", "as an ai", "as a language", "as an llm", "as a chatbot",
+	"ai ", "llm", "language model", "chatbot", "assistant", " bot ", " bots ", "reply with",
+	"respond with", "answer with", "say with", "only with", "tell every", "tell all", "tell any",
+	"do not mention", "do not reveal", "do not disclose", "do not tell", "whoever", "to anyone",
+	"to any ai", "to the ai", "to the assistant", "to the model", "to the bot",
 }
 
 // Injected reports whether text holds instructions addressed to an AI or

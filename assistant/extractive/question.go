@@ -46,19 +46,22 @@ var askCues = [numFactKinds]*regexp.Regexp{
 // nil entry is checked in code.
 var factPatterns = [numFactKinds]*regexp.Regexp{
 	factAmount:   regexp.MustCompile(`£\s?\d|\b\d+(\.\d{2})?\s?(p|pence|pounds)\b|\bfree\b|\bno charge\b|\bnot charge|\bno cost\b|\bno fee\b`),
-	factTime:     regexp.MustCompile(`\b\d{1,2}([:.]\d{2})?\s?(am|pm)\b|\b\d{1,2}:\d{2}\b|\bnoon\b|\bmidday\b|\bmidnight\b|\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(january|february|march|april|june|july|august|september|october|november|december)\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\bbank holidays?\b|\bweekends?\b`),
+	factTime:     regexp.MustCompile(`\b\d{1,2}([:.]\d{2})?\s?(am|pm)\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b`),
 	factDuration: regexp.MustCompile(`\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty)\s(working |calendar |clear |full )?(days?|weeks?|months?|years?|hours?|minutes?|mins)\b|\bwithin\b|\buntil\b|\bvalid (for|until)\b`),
 	factPhone:    regexp.MustCompile(`\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b0\d{9,10}\b|\b(999|101|111)\b`),
 }
+
+// timeNames finds times and dates written in words; factPatterns[factTime]
+// finds those written in figures.
+var timeNames = regexp.MustCompile(`\bnoon\b|\bmidday\b|\bmidnight\b|\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(january|february|march|april|june|july|august|september|october|november|december)\b|\bbank holidays?\b|\bweekends?\b`)
 
 // factHints are substrings one of which a text must hold before its
 // pattern is tried: most sentences hold no fact, and a substring test is
 // far cheaper than a regular expression.
 var factHints = [numFactKinds][]string{
 	factAmount:   {"£", "p ", "p.", "pence", "pound", "free", "charge", "cost", "fee"},
-	factTime:     {"am", "pm", "noon", "midday", "midnight", "day", "jan", "feb", "march", "april", "june", "july", "aug", "sept", "oct", "nov", "dec", "st", "nd", "rd", "th", "/", "weekend", ":"},
-	factDuration: {"day", "week", "month", "year", "hour", "min", "within", "until", "valid"},
-	factPhone:    {"0", "1"},
+	factTime:     {"noon", "midday", "midnight", "day", "jan", "feb", "march", "april", "june", "july", "aug", "sept", "oct", "nov", "dec", "weekend"},
+	factDuration: {"day", "week", "month", "year", "hour", "min"},
 }
 
 // stopWords are left out of question terms: function words, question
@@ -149,43 +152,81 @@ func parseQuestion(text string) question {
 	return q
 }
 
+// askHints hold a substring of every cue in askCues, by kind.
+var askHints = [numFactKinds][]string{
+	factAmount:   {"much", "cost", "pric", "fee", "charg", "pay", "paid", "spen", "expens", "cheap", "afford", "£", "worth", "valu", "rent", "free"},
+	factTime:     {"when", "time", "open", "clos", "day", "date", "deadline", "cut", "until", "start"},
+	factDuration: {"how long", "quick", "soon", "ahead", "notice", "how many", "within", "valid", "last"},
+	factPhone:    {"phone", "ring", "call", "number", "helpline", "contact", "who "},
+	factCount:    {"how many", "number of", "total", "how often", "percentage"},
+}
+
 // asksIn returns the kinds of fact text asks for.
 func asksIn(text string) factSet {
 	text = strings.ToLower(text)
 	var s factSet
 	for k := range numFactKinds {
-		if askCues[k].MatchString(text) {
+		hinted := false
+		for _, h := range askHints[k] {
+			if strings.Contains(text, h) {
+				hinted = true
+				break
+			}
+		}
+		if hinted && askCues[k].MatchString(text) {
 			s |= 1 << k
 		}
 	}
 	return s
 }
 
-// factsIn returns the kinds of fact text holds.
+// factsIn returns the kinds of fact text holds. Cheap substring tests
+// settle most units before any regular expression runs.
 func factsIn(text string) factSet {
 	lower := strings.ToLower(text)
 	digit := strings.IndexFunc(lower, unicode.IsDigit) >= 0
 	var s factSet
-	for k := range numFactKinds {
-		if k == factCount {
-			if digit {
-				s |= 1 << k
-			}
-			continue
-		}
-		if (k == factPhone || k == factAmount && !strings.Contains(lower, "free") && !strings.Contains(lower, "no ") && !strings.Contains(lower, "not ")) && !digit {
-			continue
-		}
-		hinted := false
-		for _, h := range factHints[k] {
-			if strings.Contains(lower, h) {
-				hinted = true
-				break
-			}
-		}
-		if hinted && factPatterns[k].MatchString(lower) {
-			s |= 1 << k
-		}
+	if digit {
+		s |= 1 << factCount
+	}
+	if poundFigure(lower) || strings.Contains(lower, "no charge") || strings.Contains(lower, "not charge") ||
+		strings.Contains(lower, "no cost") || strings.Contains(lower, "no fee") ||
+		strings.Contains(lower, "free") && factPatterns[factAmount].MatchString(lower) ||
+		digit && strings.Contains(lower, "p") && factPatterns[factAmount].MatchString(lower) {
+		s |= 1 << factAmount
+	}
+	if digit && factPatterns[factTime].MatchString(lower) || hinted(lower, factHints[factTime]) && timeNames.MatchString(lower) {
+		s |= 1 << factTime
+	}
+	if strings.Contains(lower, "within") || strings.Contains(lower, "until") || strings.Contains(lower, "valid for") ||
+		hinted(lower, factHints[factDuration]) && factPatterns[factDuration].MatchString(lower) {
+		s |= 1 << factDuration
+	}
+	if digit && factPatterns[factPhone].MatchString(lower) {
+		s |= 1 << factPhone
 	}
 	return s
+}
+
+// poundFigure reports a "£" followed by a figure, as in "£25" or "£ 25".
+func poundFigure(s string) bool {
+	for {
+		i := strings.Index(s, "£")
+		if i < 0 {
+			return false
+		}
+		s = strings.TrimLeft(s[i+len("£"):], " ")
+		if s != "" && s[0] >= '0' && s[0] <= '9' {
+			return true
+		}
+	}
+}
+
+func hinted(s string, hints []string) bool {
+	for _, h := range hints {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
 }
