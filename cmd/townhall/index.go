@@ -14,6 +14,7 @@ import (
 	"github.com/townhall-civic/townhall/corpus/jsondoc"
 	"github.com/townhall-civic/townhall/corpus/manifest"
 	"github.com/townhall-civic/townhall/corpus/pdf"
+	"github.com/townhall-civic/townhall/corpus/records"
 	"github.com/townhall-civic/townhall/corpus/tabular"
 	"github.com/townhall-civic/townhall/corpus/text"
 	"github.com/townhall-civic/townhall/retrieval"
@@ -42,6 +43,9 @@ func loaders() corpus.Loaders {
 type indexStore struct {
 	manifest *corpus.Manifest
 	store    *local.Store
+	// records holds the spending and contract rows for exact answers
+	// (records.db beside the retrieval index); ingest feeds both.
+	records  *records.Store
 	embedder string
 	docs     atomic.Int64
 }
@@ -64,7 +68,12 @@ func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dataDir, err)
 	}
-	is := &indexStore{manifest: m, store: st, embedder: id}
+	rec, err := records.Open(ctx, filepath.Join(dataDir, "records.db"))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	is := &indexStore{manifest: m, store: st, records: rec, embedder: id}
 	if stats, err := st.Stats(ctx); err == nil {
 		is.docs.Store(int64(stats.Documents))
 	}
@@ -111,8 +120,10 @@ func (is *indexStore) searcher(name string) (retrieval.Searcher, error) {
 // Documents returns how many documents the index holds.
 func (is *indexStore) Documents() int64 { return is.docs.Load() }
 
-// Close closes the store.
-func (is *indexStore) Close() error { return is.store.Close() }
+// Close closes the stores.
+func (is *indexStore) Close() error {
+	return errors.Join(is.store.Close(), is.records.Close())
+}
 
 // sourceFiles lists the manifest's files for corpus.Ingest. Files the walk
 // could not reach (a path outside the root, a broken link) are returned as
@@ -144,7 +155,7 @@ func (is *indexStore) sourceFiles(maxBytes int64) ([]corpus.SourceFile, []*corpu
 // ingest brings the index up to date with the manifest and commits.
 func (is *indexStore) ingest(ctx context.Context, env config, force bool, progress func(corpus.Progress)) (*corpus.Summary, error) {
 	files, walkFails := is.sourceFiles(env.MaxFileBytes)
-	sum, err := corpus.Ingest(ctx, files, is.store.Indexer(), corpus.IngestOptions{
+	sum, err := corpus.Ingest(ctx, files, records.Tee(is.store.Indexer(), is.records), corpus.IngestOptions{
 		Loaders:  loaders(),
 		Progress: progress,
 		Force:    force,
