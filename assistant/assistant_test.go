@@ -440,3 +440,55 @@ func TestBSLAndInterpreterSignposts(t *testing.T) {
 		t.Errorf("reply %q, want the interpreter line", got.Text)
 	}
 }
+
+// foiIntake is a fake assistant.FOIIntake.
+type foiIntake struct{ got []assistant.FOISubmission }
+
+func (f *foiIntake) SubmitFOI(_ context.Context, r assistant.FOISubmission) (string, string, error) {
+	f.got = append(f.got, r)
+	return "FOI-2026-0001", "We received your request and logged it as FOI-2026-0001.", nil
+}
+
+func TestFOIRequest(t *testing.T) {
+	f := newFixture(t)
+	got := f.ask(t, "I want to make a freedom of information request about library funding")
+	if got.Intent != assistant.IntentFOIRequest || len(got.Citations) == 0 || got.Citations[0].DocID != "foi/library-funding.json" {
+		t.Errorf("got %s citing %+v, want the earlier library funding disclosure shown first", got.Intent, got.Citations)
+	}
+	if got.Reference != "" {
+		t.Errorf("reference %q with no intake configured", got.Reference)
+	}
+
+	intake := &foiIntake{}
+	f.a.FOI = intake
+	got = f.ask(t, "FOI request please: how much was spent on library staff in 2025? my email is sam@example.org")
+	if got.Reference != "FOI-2026-0001" || len(intake.got) != 1 || intake.got[0].Email != "sam@example.org" {
+		t.Errorf("got reference %q, intake %+v; want the request logged with the email", got.Reference, intake.got)
+	}
+}
+
+func TestQuestionDuringServiceRequest(t *testing.T) {
+	f := newFixture(t)
+	as := f.say(t, assistant.ChannelWeb, nil,
+		"there's a pothole on Elm Road",
+		"sorry, what are the opening hours of Aldermoor Library?",
+		"TV1 2AA")
+	if as[1].Intent != assistant.IntentAnswer || !strings.Contains(as[1].Text, "9am to 5pm") {
+		t.Errorf("question mid-report: got %s %q, want it answered", as[1].Intent, as[1].Text)
+	}
+	if as[2].Intent != assistant.IntentServiceRequest || as[2].Service != "pothole" {
+		t.Errorf("after the question: got %s %q, want the pothole report to carry on", as[2].Intent, as[2].Service)
+	}
+}
+
+func BenchmarkRespond(b *testing.B) {
+	f := newFixture(b)
+	ctx := context.Background()
+	qs := []string{"how much does a book of visitor permits cost?", "there's a massive pothole on Elm Road", "I can smell gas", "how do I renew my driving licence?"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.a.Respond(ctx, assistant.Request{Text: qs[i%len(qs)]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

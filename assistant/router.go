@@ -154,28 +154,28 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
 		case askingAbout(n) && !reporting(n):
 			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
-		case service == "" && top.P < 0.6:
-			intent, conf = secondBest(pred, IntentServiceRequest)
+		case service == "" && top.P < 0.9:
+			intent, conf = secondBest(pred, IntentServiceRequest, service, mentionsFOI(n))
 		}
 	case IntentEmergency:
 		// The rules found no danger; the model alone is not enough to
 		// send someone to 999.
-		intent, conf = secondBest(pred, IntentEmergency)
+		intent, conf = secondBest(pred, IntentEmergency, service, mentionsFOI(n))
 	case IntentRefuse:
 		// Out-of-scope rules ran above; the model's refusals are for
 		// chit-chat they missed, never for anything naming council
 		// business, which retrieval confidence will decline if it must.
 		if top.P < 0.7 || service != "" || councilish.MatchString(ctx) || councilTopic.MatchString(ctx) {
-			intent, conf = secondBest(pred, IntentRefuse)
+			intent, conf = secondBest(pred, IntentRefuse, service, mentionsFOI(n))
 		}
 	case IntentHandoff:
 		if (top.P < 0.5 || service != "") && !SoundsFrustrated(text) && !asksForStaff(n) {
-			intent, conf = secondBest(pred, IntentHandoff)
+			intent, conf = secondBest(pred, IntentHandoff, service, mentionsFOI(n))
 		}
 	case IntentFOIRequest:
 		switch {
 		case !mentionsFOI(n) && (top.P < 0.9 || service != ""):
-			intent, conf = secondBest(pred, IntentFOIRequest)
+			intent, conf = secondBest(pred, IntentFOIRequest, service, mentionsFOI(n))
 		case previousFOI.MatchString(n) || foiAsking.MatchString(n) && !wantsToRequest.MatchString(n):
 			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
 		}
@@ -196,11 +196,26 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 	return route
 }
 
-func secondBest(pred []labelScore, not Intent) (Intent, float64) {
+// secondBest is the most likely intent other than not that the model may
+// decide alone: never an emergency, a refusal or a hand-off (those need
+// their own cues), a service request only
+// when the message names a service, and an FOI request only when it
+// mentions FOI.
+func secondBest(pred []labelScore, not Intent, service string, foi bool) (Intent, float64) {
 	for _, s := range pred {
-		if s.Label != string(not) && Intent(s.Label) != IntentEmergency && Intent(s.Label) != IntentRefuse {
-			return Intent(s.Label), s.P
+		switch Intent(s.Label) {
+		case not, IntentEmergency, IntentRefuse, IntentHandoff:
+			continue
+		case IntentServiceRequest:
+			if service == "" {
+				continue
+			}
+		case IntentFOIRequest:
+			if !foi {
+				continue
+			}
 		}
+		return Intent(s.Label), s.P
 	}
 	return IntentAnswer, 0
 }
@@ -212,9 +227,9 @@ var servicePatterns = []struct {
 	{ServicePothole, rx(`\bpot ?holes?\b|\bhole in (the|our|my) (road|street|lane|pavement)|\bhole (in|on) (the )?road\b|\bcrater\b|\broad surface\b`)},
 	{ServiceStreetLight, rx(`\bstreet ?(light|lights|lamp|lamps|lighting)\b|\blamp ?posts?\b|\blampposts?\b`)},
 	{ServiceGraffiti, rx(`\bgraffiti|\bspray ?paint|\bsprayed\b|\btagged\b|\btags sprayed`)},
-	{ServiceFlyTipping, rx(`\bfly ?tip|\bdumped\b|\bdumping\b|\bfly tipped\b`)},
+	{ServiceFlyTipping, rx(`\bfly ?tip|\bdumped\b|\bdumping\b|\bfly tipped\b|\b(mattress|mattresses|sofa|sofas|fridge|fridges|freezer|tyres|furniture|rubbish|bin bags|black bags|builders waste|rubble|carpet|carpets)\b.{0,30}\b(left|abandoned|chucked|tipped)\b.{0,20}\b(on|in|by|at|outside|behind|down)\b`)},
 	{ServiceMissedBin, rx(`\b(bins?|recycling|rubbish|waste|box|caddy|collection)\b.{0,30}\b(not|wasnt|werent|hasnt|havent|didnt|never|isnt)( been| got| get)? (collected|emptied|picked up|taken)|\bmissed (bin|bins|collection|collections|my|our|the)\b|\b(bin|bins|recycling|collection|rubbish)( \w+)? (missed|skipped)\b|\bnobody (came|come) for\b|\b(forgot|forgotten|missed) (to (empty|collect) )?(my|our|the) (bin|bins|recycling|rubbish)\b|\b(didnt|did not|never) (come|turn up) for (the|my|our) (bin|bins|rubbish|recycling)|\b(missed|skipped) (my|our|the) (bin|street|house|road|collection)|\bbin (men|man|lorry)\b.{0,20}\b(missed|didnt|did not|never)`)},
-	{ServiceNoise, rx(`\bnoise\b|\bnoisy\b|\bloud (music|party|parties|bang|banging)|\bbarking\b|\balarm (going off|ringing|sounding|has been)|\bracket\b|\bblasting\b|\bparties\b`)},
+	{ServiceNoise, rx(`\bnoise\b|\bnoisy\b|\bloud\b|\bbarking\b|\balarm (going off|ringing|sounding|has been)|\bracket\b|\bblasting\b|\bparties\b`)},
 }
 
 // unsupportedReport names problems residents report that have no service
@@ -272,7 +287,13 @@ func reporting(n string) bool { return reportCues.MatchString(n) && !hypothetica
 
 var hypothetical = rx(`\bif (my|the|a|your|someone|somebody|i|we|you|there|its|it)\b|\bwhat (do|should|can|would) (i|we|you) do\b|\bin case\b`)
 
-func looksLikeQuestion(n string) bool { return questionStart.MatchString(n) }
+// looksLikeQuestion reports a message that asks something, after any
+// opening "sorry", "ok", "also" or the like.
+func looksLikeQuestion(n string) bool {
+	return questionStart.MatchString(leadIn.ReplaceAllString(n, ""))
+}
+
+var leadIn = rx(`^((sorry|ok|okay|oh|also|actually|btw|by the way|quick question|one more thing|hang on|wait|hi|hello|and|but|so)\s+)+`)
 
 var (
 	previousFOI    = rx(`\bhas (anyone|anybody|someone) (asked|requested|made)|\bhas there (been|ever been) (an? )?(foi|request|freedom)|\b(previous|past|earlier|published|old) (foi|request|disclosure|response)s?|\bdisclosure log|\bwhat did the council (say|tell|disclose|reply|respond)|\b(in|from) (the|that) foi (response|reply|answer|about)\b|\bfoi (response|reply|answer) (about|on|to)`)

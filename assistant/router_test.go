@@ -115,3 +115,17 @@ func TestRouteIntents(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkRoute(b *testing.B) {
+	r := mustRouter(b)
+	qs := []string{"how much are visitor parking permits for our zone and how long does one last?", "there's a massive pothole on Elm Road", "I can smell gas", "who made the FOI request about the car park?"}
+	for i := 0; i < b.N; i++ {
+		r.route(qs[i%len(qs)], nil)
+	}
+}
+
+func BenchmarkTrain(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		mustRouter(b)
+	}
+}
