@@ -47,7 +47,7 @@ func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v.Lazy && !filtered(q) {
+	if (v.Lazy || q.Bare) && !filtered(q) {
 		hits := make([]Hit, len(vh))
 		for i, h := range vh {
 			hits[i] = Hit{Chunk: corpus.Chunk{ID: h.ID, DocID: corpus.DocIDOfChunk(h.ID)}, Score: float64(h.Score)}
@@ -89,7 +89,7 @@ type Hybrid struct {
 	// Depth is how many candidates each arm contributes; 0 means 30.
 	Depth int
 	// Chunks fetches the text of hits an arm returned bare (see
-	// Vector.Lazy). Nil means arms return whole chunks.
+	// Query.Bare). Nil means arms are asked for whole chunks.
 	Chunks ChunkGetter
 }
 
@@ -108,6 +108,7 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 	sub := q
 	sub.Limit = max(depth, limit)
 	sub.PerDocument = max(q.PerDocument, 2)
+	sub.Bare = h.Chunks != nil
 
 	type res struct {
 		hits []Hit
@@ -129,12 +130,18 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 		return Dedupe(kh, limit, q.PerDocument), nil
 	}
 	fused := Fuse([][]Hit{kh, vr.hits}, []float64{weight(h.KeywordWeight), weight(h.VectorWeight)}, limit, q.PerDocument)
-	return h.hydrate(ctx, q.Text, fused)
+	if q.Bare {
+		return fused, nil
+	}
+	return Hydrate(ctx, h.Chunks, q.Text, fused)
 }
 
-// hydrate fills in hits that arrived without their chunk's text.
-func (h *Hybrid) hydrate(ctx context.Context, query string, hits []Hit) ([]Hit, error) {
-	if h.Chunks == nil {
+// Hydrate fills in hits that arrived bare (without their chunk's text)
+// from chunks, with snippets highlighting the query's words. Hits whose
+// chunk has since been deleted are dropped. A nil getter leaves hits as
+// they are.
+func Hydrate(ctx context.Context, chunks ChunkGetter, query string, hits []Hit) ([]Hit, error) {
+	if chunks == nil {
 		return hits, nil
 	}
 	var ids []string
@@ -146,12 +153,12 @@ func (h *Hybrid) hydrate(ctx context.Context, query string, hits []Hit) ([]Hit, 
 	if len(ids) == 0 {
 		return hits, nil
 	}
-	chunks, err := h.Chunks.Chunks(ctx, ids)
+	got, err := chunks.Chunks(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]corpus.Chunk, len(chunks))
-	for _, c := range chunks {
+	byID := make(map[string]corpus.Chunk, len(got))
+	for _, c := range got {
 		byID[c.ID] = c
 	}
 	out := hits[:0]

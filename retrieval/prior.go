@@ -20,6 +20,9 @@ type Prior struct {
 	// Depth is how many hits are fetched before re-ranking, as a multiple
 	// of the limit; 0 means 3.
 	Depth int
+	// Chunks, if set, lets Prior ask for bare hits and fetch only the
+	// chunks it returns; Weight then sees hits with only IDs set.
+	Chunks ChunkGetter
 }
 
 var _ Searcher = (*Prior)(nil)
@@ -33,6 +36,7 @@ func (p *Prior) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	sub := q
 	sub.Limit = limit * depth
+	sub.Bare = q.Bare || p.Chunks != nil
 	hits, err := p.Searcher.Search(ctx, sub)
 	if err != nil {
 		return nil, err
@@ -41,7 +45,11 @@ func (p *Prior) Search(ctx context.Context, q Query) ([]Hit, error) {
 		hits[i].Score *= p.Weight(q, hits[i])
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
-	return Dedupe(hits, limit, q.PerDocument), nil
+	hits = Dedupe(hits, limit, q.PerDocument)
+	if q.Bare || p.Chunks == nil {
+		return hits, nil
+	}
+	return Hydrate(ctx, p.Chunks, q.Text, hits)
 }
 
 // recordCues are words that show a question is about the council's own
@@ -82,6 +90,9 @@ type Priors struct {
 	// documents of other councils are scaled by OtherCouncilWeight.
 	Councils           *Councils
 	OtherCouncilWeight float64
+	// File describes a source file, for bare hits that carry no kind or
+	// council of their own.
+	File func(fileID string) (kind corpus.Kind, council string)
 }
 
 // SourcePriors returns the Prior weight function for p.
@@ -93,6 +104,9 @@ func SourcePriors(p Priors) func(Query, Hit) float64 {
 		return w
 	}
 	return func(q Query, h Hit) float64 {
+		if h.Chunk.Kind == "" && p.File != nil {
+			h.Chunk.Kind, h.Chunk.Council = p.File(corpus.FileID(h.Chunk.DocID))
+		}
 		w := 1.0
 		if p.Secondary != nil && p.Secondary(corpus.FileID(h.Chunk.DocID)) {
 			w *= w1(p.SecondaryWeight)

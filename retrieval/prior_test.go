@@ -2,6 +2,7 @@ package retrieval_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,5 +87,37 @@ func TestPrior(t *testing.T) {
 	}
 	if !retrieval.AsksAboutRecords("what did we pay for £5 things") || retrieval.AsksAboutRecords("when is my bin day") {
 		t.Error("AsksAboutRecords misclassified")
+	}
+}
+
+func TestPriorBareHits(t *testing.T) {
+	ctx := context.Background()
+	_, kw, _ := indexed(t,
+		page("export.json#a", "Parking permits", "Visitor parking permits cost £19.35."),
+		page("permits.html", "Parking permits", "Visitor parking permits cost £19.35."),
+	)
+	bare := retrieval.SearcherFunc(func(ctx context.Context, q retrieval.Query) ([]retrieval.Hit, error) {
+		if !q.Bare {
+			t.Error("Prior with a chunk getter should ask for bare hits")
+		}
+		return []retrieval.Hit{
+			{Chunk: corpus.Chunk{ID: "export.json#a~0", DocID: "export.json#a"}, Score: 1},
+			{Chunk: corpus.Chunk{ID: "permits.html~0", DocID: "permits.html"}, Score: 0.9},
+		}, nil
+	})
+	p := &retrieval.Prior{Searcher: bare, Chunks: kw, Weight: retrieval.SourcePriors(retrieval.Priors{
+		Secondary:       func(f string) bool { return f == "export.json" },
+		SecondaryWeight: 0.5,
+		File:            func(string) (corpus.Kind, string) { return corpus.KindPage, "" },
+	})}
+	got, err := p.Search(ctx, retrieval.Query{Text: "parking permits", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"permits.html", "export.json#a"}, docs(got)); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if len(got) > 0 && (got[0].Chunk.Text == "" || !strings.Contains(got[0].Snippet, "<mark>")) {
+		t.Errorf("top hit not hydrated with a highlighted snippet: %+v", got[0])
 	}
 }

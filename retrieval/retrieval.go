@@ -16,6 +16,10 @@ type Query struct {
 	To    time.Time     // documents dated before; zero means no bound
 	// PerDocument caps hits per document; 0 means 1 (deduplicated).
 	PerDocument int
+	// Bare lets a searcher return hits with only Chunk.ID, Chunk.DocID and
+	// Score set. Wrappers that re-rank many candidates ask their inner
+	// searchers for bare hits and fetch only the chunks they keep.
+	Bare bool
 }
 
 // Hit is one retrieved chunk.

@@ -87,6 +87,9 @@ const (
 	secondaryWeight    = 0.5
 	recordWeight       = 0.5
 	otherCouncilWeight = 0.6
+	// compactAfterDocs is the ingest size after which the keyword index is
+	// merged into one segment.
+	compactAfterDocs = 5000
 )
 
 // searcher returns the named retriever. The hybrid retriever, the one the
@@ -97,23 +100,30 @@ func (is *indexStore) searcher(name string) (retrieval.Searcher, error) {
 	if err != nil || (name != "" && name != "hybrid") {
 		return s, err
 	}
-	secondary := map[string]bool{}
+	type fileInfo struct {
+		kind      corpus.Kind
+		council   string
+		secondary bool
+	}
+	files := map[string]fileInfo{}
 	entries, _ := manifest.Files(is.manifest)
 	for _, e := range entries {
-		if e.Source.Secondary {
-			secondary[e.ID] = true
-		}
+		files[e.ID] = fileInfo{kind: e.Source.Kind, council: e.Council, secondary: e.Source.Secondary}
 	}
 	councils := []string{is.manifest.Council}
 	for _, src := range is.manifest.Sources {
 		councils = append(councils, src.Council)
 	}
-	return &retrieval.Prior{Searcher: s, Depth: 5, Weight: retrieval.SourcePriors(retrieval.Priors{
-		Secondary:          func(fileID string) bool { return secondary[fileID] },
+	return &retrieval.Prior{Searcher: s, Depth: 5, Chunks: is.store.Chunks(), Weight: retrieval.SourcePriors(retrieval.Priors{
+		Secondary:          func(fileID string) bool { return files[fileID].secondary },
 		SecondaryWeight:    secondaryWeight,
 		RecordWeight:       recordWeight,
 		Councils:           retrieval.NewCouncils(councils),
 		OtherCouncilWeight: otherCouncilWeight,
+		File: func(fileID string) (corpus.Kind, string) {
+			f := files[fileID]
+			return f.kind, f.council
+		},
 	})}, nil
 }
 
@@ -164,7 +174,9 @@ func (is *indexStore) ingest(ctx context.Context, env config, force bool, progre
 		return sum, err
 	}
 	sum.Failures = append(walkFails, sum.Failures...)
-	if err := is.store.Commit(ctx); err != nil {
+	// Merge the keyword index after a bulk load; small updates leave it to
+	// bleve's background merging.
+	if err := is.store.Commit(ctx, sum.Documents >= compactAfterDocs); err != nil {
 		return sum, fmt.Errorf("commit index: %w", err)
 	}
 	if stats, err := is.store.Stats(ctx); err == nil {

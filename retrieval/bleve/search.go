@@ -125,6 +125,9 @@ func (i *Index) search(ctx context.Context, q retrieval.Query, build planner) ([
 		}
 	}
 
+	if q.Bare {
+		return hits, nil
+	}
 	out := hits[:0]
 	memo := map[string][]wordTerm{}
 	for _, h := range hits {

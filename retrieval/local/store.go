@@ -210,11 +210,15 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	return st, nil
 }
 
-// Commit makes everything ingested so far durable: the keyword index is
-// flushed, then the vector file and catalog are written atomically.
-func (s *Store) Commit(ctx context.Context) error {
-	if err := s.keyword.Flush(ctx); err != nil {
-		return err
+// Commit makes everything ingested so far durable: keyword batches are
+// already on disk when Put returns, so the vector file and catalog are
+// written atomically. With compact set, the keyword index is first merged
+// into one segment, which makes searches faster after a bulk ingest.
+func (s *Store) Commit(ctx context.Context, compact bool) error {
+	if compact {
+		if err := s.keyword.Compact(ctx); err != nil {
+			return err
+		}
 	}
 	if s.vectors != nil {
 		if err := s.vectors.Save(s.path("vectors.bin")); err != nil {
