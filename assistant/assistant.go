@@ -205,7 +205,7 @@ func (a *Assistant) turn(ctx context.Context, conv *Conversation, req Request, t
 	switch route.Intent {
 	case IntentEmergency:
 		conv.Failures = 0
-		return a.emergency(conv, Emergency(strings.TrimPrefix(route.Reason, ReasonEmergency+":"))), nil
+		return a.emergency(ctx, conv, Emergency(strings.TrimPrefix(route.Reason, ReasonEmergency+":")), text), nil
 	case IntentRefuse:
 		conv.Failures = 0
 		return a.decline(conv, route.Reason), nil

@@ -492,3 +492,20 @@ func BenchmarkRespond(b *testing.B) {
 		}
 	}
 }
+
+func TestEmergencyQuotesCouncilAdvice(t *testing.T) {
+	advice := page("housing/gas.html", "Gas leaks and carbon monoxide",
+		"If you smell gas in your council home, turn off the gas at the meter if you can. Open the windows and do not use electrical switches. Our repairs team will visit after the gas network has made it safe.")
+	f := newFixture(t, append([]corpus.Chunk{advice}, pages...)...)
+	got := f.ask(t, "I can smell gas in my council flat")
+	if got.Intent != assistant.IntentEmergency {
+		t.Fatalf("intent %s, want emergency", got.Intent)
+	}
+	i999, iAdvice := strings.Index(got.Text, "999"), strings.Index(got.Text, "meter")
+	if i999 < 0 || iAdvice < 0 || iAdvice < i999 {
+		t.Errorf("reply %q, want 999 first and then the council's advice", got.Text)
+	}
+	if len(got.Citations) != 1 || got.Citations[0].DocID != "housing/gas.html" {
+		t.Errorf("citations %+v, want the council's gas page", got.Citations)
+	}
+}

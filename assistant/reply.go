@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/retrieval"
 )
 
@@ -16,8 +17,98 @@ import (
 // national number, never from retrieved text.
 
 // emergency answers danger with 999 first, then the specialist line for
-// the kind of danger, then the council's out-of-hours number.
-func (a *Assistant) emergency(conv *Conversation, kind Emergency) *Answer {
+// the kind of danger, then what the council's own pages advise (quoted
+// and cited, when retrieval finds a page that covers the message), then
+// the council's out-of-hours number. The fixed lines never depend on
+// retrieval, so a failed search still gives the numbers.
+func (a *Assistant) emergency(ctx context.Context, conv *Conversation, kind Emergency, text string) *Answer {
+	s := emergencyLines(kind)
+	d := &Draft{}
+	for _, line := range s {
+		d.Sentences = append(d.Sentences, Sentence{Text: line})
+	}
+	var retrieved []string
+	if advice, hits := a.councilAdvice(ctx, conv, kind); advice != nil {
+		retrieved = docIDs(hits)
+		d.Citations = advice.Citations
+		d.Sentences = append(d.Sentences, advice.Sentences...)
+	}
+	if a.Council.OutOfHoursPhone != "" {
+		d.Sentences = append(d.Sentences, Sentence{Text: "For urgent help from the council at any time, call " + a.Council.OutOfHoursPhone + "."})
+	} else if a.Council.Phone != "" {
+		d.Sentences = append(d.Sentences, Sentence{Text: "For urgent help from the council, call " + a.Council.Phone + "."})
+	}
+	ans := a.draftAnswer(conv, IntentEmergency, d, len(d.Sentences))
+	ans.Retrieved = retrieved
+	return ans
+}
+
+// maxAdvice caps the sentences of council advice added to an emergency
+// answer: the numbers come first and must not be buried.
+const maxAdvice = 2
+
+// adviceTopics are, for the kinds of emergency a council's pages advise
+// on, the query that finds that advice and a pattern every quoted
+// sentence must match. The resident's own words are not searched: they
+// describe symptoms and places ("headaches", "the stairwell") that find
+// unrelated pages, and in an emergency an off-topic sentence is worse
+// than none.
+var adviceTopics = map[Emergency]struct {
+	query string
+	must  *regexp.Regexp // every quoted sentence
+	title *regexp.Regexp // the title of the page it comes from
+}{
+	EmergencyGas:   {"smell gas leak what to do", regexp.MustCompile(`(?i)\b(smell|leak)\w* (of )?gas\b|\bgas (leak|smell|escape|emergency)`), regexp.MustCompile(`(?i)\bgas\b|emergenc`)},
+	EmergencyCO:    {"carbon monoxide poisoning symptoms what to do", regexp.MustCompile(`(?i)carbon monoxide`), regexp.MustCompile(`(?i)carbon monoxide|\bCO\b|\bgas\b`)},
+	EmergencyFire:  {"fire in the home what to do", regexp.MustCompile(`(?i)\b(in case of|if there is|if you discover|if you find|there is) a fire\b|\bfire (and rescue|brigade|escape|exit|service)\b`), regexp.MustCompile(`(?i)\bfire\b`)},
+	EmergencyChild: {"worried about a child at risk of harm safeguarding", regexp.MustCompile(`(?i)\b(child|children)\b.{0,40}\b(at risk|harm|abuse|neglect|safeguard|danger|unsafe)|\b(harm|abuse|neglect|safeguard|danger)\w*\b.{0,40}\b(child|children)\b`), regexp.MustCompile(`(?i)\bchild|safeguard|social care|protection`)},
+	EmergencyAdult: {"worried about an adult at risk of abuse or neglect safeguarding", regexp.MustCompile(`(?i)\badults?\b.{0,40}\b(at risk|harm|abuse|neglect|safeguard|danger)|\b(abuse|neglect|safeguard)\w*\b.{0,40}\badults?\b`), regexp.MustCompile(`(?i)\badult|safeguard|social care|abuse`)},
+}
+
+// councilAdvice composes up to maxAdvice sentences from the council's own
+// pages about a kind of emergency, or nil when there is no advice to
+// give. Errors are swallowed: the emergency answer stands without it.
+func (a *Assistant) councilAdvice(ctx context.Context, conv *Conversation, kind Emergency) (*Draft, []retrieval.Hit) {
+	topic, ok := adviceTopics[kind]
+	if !ok {
+		return nil, nil
+	}
+	hits, err := a.Retriever.Search(ctx, retrieval.Query{Text: topic.query, Limit: a.limit(), Kinds: adviceKinds})
+	if err != nil || len(hits) == 0 {
+		return nil, nil
+	}
+	hits = SanitizeHits(hits)
+	d, err := a.Composer.Compose(ctx, ComposeInput{Question: topic.query, Hits: hits[:min(len(hits), a.composeHits())], Needs: conv.Needs, Channel: conv.Channel})
+	if err != nil || d == nil {
+		return nil, hits
+	}
+	d = SafeDraft(d)
+	titles := map[int]string{}
+	for _, c := range d.Citations {
+		titles[c.N] = c.Title
+	}
+	kept := d.Sentences[:0]
+	for _, sen := range d.Sentences {
+		if len(kept) == maxAdvice || len(sen.Cites) == 0 {
+			continue
+		}
+		if topic.must.MatchString(sen.Text) && topic.title.MatchString(titles[sen.Cites[0]]) {
+			kept = append(kept, sen)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, hits
+	}
+	d.Sentences = kept
+	return d, hits
+}
+
+// adviceKinds are the kinds of document emergency advice is taken from:
+// service pages, not FOI threads or spending rows.
+var adviceKinds = []corpus.Kind{corpus.KindPage}
+
+// emergencyLines are the fixed lines of an emergency answer, 999 first.
+func emergencyLines(kind Emergency) []string {
 	var s []string
 	switch kind {
 	case EmergencyGas, EmergencyCO:
@@ -51,12 +142,7 @@ func (a *Assistant) emergency(conv *Conversation, kind Emergency) *Answer {
 	default:
 		s = append(s, "If anyone is in danger, call 999 now.", "Keep yourself and others away from the danger.")
 	}
-	if a.Council.OutOfHoursPhone != "" {
-		s = append(s, "For urgent help from the council at any time, call "+a.Council.OutOfHoursPhone+".")
-	} else if a.Council.Phone != "" {
-		s = append(s, "For urgent help from the council, call "+a.Council.Phone+".")
-	}
-	return a.say(conv, IntentEmergency, s...)
+	return s
 }
 
 // decline says honestly why the assistant will not answer and points to
