@@ -156,9 +156,15 @@ func (a *Assistant) decline(conv *Conversation, reason string) *Answer {
 		s = append(s, "Sorry, I can't give out personal information about other people.", "We keep people's details private, including the names of anyone who makes a request or complaint.")
 	case strings.HasPrefix(reason, ReasonOutOfScope+":"):
 		topic := strings.TrimPrefix(reason, ReasonOutOfScope+":")
-		if sp, ok := signpostFor(topic); ok && sp.Org != "" {
+		sp, ok := signpostFor(topic)
+		switch {
+		case ok && sp.Org != "":
 			s = append(s, "Sorry, the council can't help with that. It is a matter for "+sp.Org+".", "To get help, "+sp.How+".")
-		} else {
+		case topic == "dishonest":
+			s = append(s, "Sorry, I can't help with that.", "What you tell the council must be true. Giving false information to get a service, a discount or a benefit is fraud.")
+		case topic == "unlawful":
+			s = append(s, "Sorry, I can't help with that.")
+		default:
 			s = append(s, "Sorry, I can only help with "+a.councilName()+" services, like bins, council tax, parking and reporting problems.")
 		}
 	case reason == ReasonLowConfidence:
@@ -184,7 +190,7 @@ func (a *Assistant) councilName() string {
 	if a.Council.Name != "" {
 		return "the " + strings.TrimPrefix(a.Council.Name, "the ")
 	}
-	return "council"
+	return "the council"
 }
 
 // contactSentence points to the council's contact page and phone number.
@@ -260,7 +266,7 @@ var emailRx = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2
 
 // foiStop are words that make a message an FOI request but say nothing of
 // what it is about, dropped before searching previous disclosures.
-var foiStop = wordSet(`foi foia freedom information request requests requesting act 2000 environmental regulations eir make submit file put new want like would please under send log`)
+var foiStop = wordSet(`foi foia freedom information request requests requesting act 2000 environmental regulations eir make submit file put new want like would please under send log council councils borough city county district data figures number numbers details ask asking know find`)
 
 // foiRequest shows previous FOI responses like the request before telling
 // the resident how to make a new one: the answer may already be public.
@@ -292,8 +298,10 @@ func (a *Assistant) foiRequest(ctx context.Context, conv *Conversation, text str
 		}
 		hits = SanitizeHits(hits)
 		retrieved = docIDs(hits)
-		for i, h := range hits {
-			if Coverage(strings.Join(topic, " "), hits[i:i+1], 1) < 0.5 {
+		for _, h := range hits {
+			// An earlier request is similar when its title, which says
+			// what was asked, shares the subject of this one.
+			if titleShare(topic, h.Chunk.Title) < 0.5 || Coverage(strings.Join(topic, " "), []retrieval.Hit{h}, 1) < 0.4 {
 				continue
 			}
 			n := len(d.Citations) + 1
@@ -315,6 +323,29 @@ func (a *Assistant) foiRequest(ctx context.Context, conv *Conversation, text str
 	ans := a.draftAnswer(conv, IntentFOIRequest, d, len(d.Sentences))
 	ans.Retrieved = retrieved
 	return ans, nil
+}
+
+// titleShare is the share of a title's topic words that are among
+// topic, compared as Coverage compares them: "Litter" is about littering
+// fines, "Clean Air Zone" is not about cleaning toilets.
+func titleShare(topic []string, title string) float64 {
+	want := map[string]bool{}
+	for _, t := range topic {
+		if !isNumberWord(t) {
+			want[prefix5(t)] = true
+		}
+	}
+	words := topicWords(title)
+	if len(words) == 0 {
+		return 0
+	}
+	n := 0
+	for _, w := range words {
+		if want[prefix5(w)] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(words))
 }
 
 var thanksRx = regexp.MustCompile(`(?i)\b(thanks|thank you|cheers|ta|bye|goodbye)\b`)
