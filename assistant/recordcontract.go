@@ -42,20 +42,21 @@ func (a *Records) contracts(ctx context.Context, b *recordDraft, f RecordFilter)
 	if len(found) > 3 {
 		found = found[:3]
 	}
-	for _, d := range found {
-		council := recOrThe(d.Council)
+	for i, d := range found {
 		r := d.Record
+		if i > 0 {
+			b.say(fmt.Sprintf("Another match is %q.", d.Title), d)
+		} else {
+			b.say(fmt.Sprintf("The contract is %q.", d.Title), d)
+		}
 		switch {
 		case r.Supplier != "":
-			b.say(fmt.Sprintf("%s awarded %q to %s%s.", council, d.Title, r.Supplier, recOnDate(r.Date)), d)
-			if r.AmountPence != 0 {
-				b.say(fmt.Sprintf("It is worth %s.", recMoney(r.AmountPence)), d)
-			}
-		case r.AmountPence != 0:
-			b.say(fmt.Sprintf("%s's contract %q is valued at %s.", council, d.Title, recMoney(r.AmountPence)), d)
-			b.say(fmt.Sprintf("The records name no supplier%s.", recStatusNote(r.Status)), d)
+			b.say(fmt.Sprintf("%s awarded it to %s%s.", recOrThe(d.Council), r.Supplier, recOnDate(r.Date)), d)
 		default:
-			b.say(fmt.Sprintf("%s's contract %q names no supplier in the records%s.", council, d.Title, recStatusNote(r.Status)), d)
+			b.say(fmt.Sprintf("The records name no supplier for it%s.", recStatusNote(r.Status)), d)
+		}
+		if r.AmountPence != 0 {
+			b.say(fmt.Sprintf("It is worth %s.", recMoney(r.AmountPence)), d)
 		}
 		if b.q.end {
 			if !r.EndDate.IsZero() {
@@ -66,7 +67,7 @@ func (a *Records) contracts(ctx context.Context, b *recordDraft, f RecordFilter)
 		}
 	}
 	if n > len(found) {
-		b.say(fmt.Sprintf("%d contracts in the records match; these are the closest.", n))
+		b.say(fmt.Sprintf("%d contracts match. These are the closest.", n))
 	}
 	return true, nil
 }
@@ -78,24 +79,25 @@ func (a *Records) contractTotals(ctx context.Context, b *recordDraft, f RecordFi
 		return false, err
 	}
 	f.Order, f.Limit = OrderAmount, recMaxCited
-	top, _, err := a.Store.FindRecords(ctx, f)
+	top, _, err := a.find(ctx, f)
 	if err != nil {
 		return false, err
 	}
 	what := "contract notices"
 	if f.Status != "" {
-		what = f.Status + " contracts"
+		what = strings.ToLower(f.Status) + " contracts"
 	}
 	who := "The records hold"
 	if len(f.Councils) > 0 {
-		who = recShortest(f.Councils) + " has"
+		who = recDisplay(recShortest(f.Councils)) + " has"
 	}
 	b.say(fmt.Sprintf("%s %s %s%s.", who, recCount(tot[0].Rows), what, b.periodScope()), top...)
 	b.say(fmt.Sprintf("Together they are worth %s.", recMoney(tot[0].Pence)), top...)
 	d := top[0]
-	b.say(fmt.Sprintf("The largest is %q, worth %s.", d.Title, recMoney(d.Record.AmountPence)), d)
-	if s := recAwardedTo(d); s != "" {
-		b.say("It was"+strings.TrimPrefix(s, ",")+".", d)
+	b.say(fmt.Sprintf("The largest is worth %s.", recMoney(d.Record.AmountPence)), d)
+	b.say(fmt.Sprintf("It is %q.", d.Title), d)
+	if d.Record.Supplier != "" {
+		b.say(fmt.Sprintf("It went to %s%s.", d.Record.Supplier, recOnDate(d.Record.Date)), d)
 	}
 	if tot[0].Rows > len(top) {
 		b.say(fmt.Sprintf("The %d largest are cited.", len(top)))
@@ -109,7 +111,7 @@ func (a *Records) contractTotals(ctx context.Context, b *recordDraft, f RecordFi
 // first, and how many matched in all.
 func (a *Records) matchContracts(ctx context.Context, f RecordFilter, text []string) ([]corpus.Document, int, error) {
 	f.Text, f.Order, f.Limit = strings.Join(text, " "), OrderRelevance, 10
-	docs, n, err := a.Store.FindRecords(ctx, f)
+	docs, n, err := a.find(ctx, f)
 	if err != nil || len(docs) > 0 {
 		return docs, n, err
 	}
@@ -133,7 +135,7 @@ func (a *Records) matchContracts(ctx context.Context, f RecordFilter, text []str
 		sum += weight[recStem(w)]
 	}
 	f.AnyText, f.Limit = true, 30
-	docs, _, err = a.Store.FindRecords(ctx, f)
+	docs, _, err = a.find(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -168,11 +170,11 @@ func (a *Records) matchContracts(ctx context.Context, f RecordFilter, text []str
 	return out, len(out), nil
 }
 
-// minCoverage is the share of a question's word weight a contract must
+// recMinCoverage is the share of a question's word weight a contract must
 // cover to be named as the one asked about.
 const recMinCoverage = 0.6
 
-// stem is a light suffix stripper, enough to match "skips" with "skip"
+// recStem is a light suffix stripper, enough to match "skips" with "skip"
 // and "centres" with "centre" when weighing how much of a question a
 // contract covers.
 func recStem(w string) string {

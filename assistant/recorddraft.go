@@ -5,11 +5,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/townhall-civic/townhall/corpus"
 )
 
-// draftBuilder assembles a records answer, numbering each cited record
+// recordDraft assembles a records answer, numbering each cited record
 // once.
 type recordDraft struct {
 	q        *recordQuestion
@@ -45,7 +46,7 @@ func (b *recordDraft) ambiguous(name string, ms []SupplierMatch, totals map[stri
 			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-i))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s)", m.Name, recMoney(totals[m.Norm].Pence)))
+		parts = append(parts, fmt.Sprintf("%s (%s)", recDisplay(m.Name), recMoney(totals[m.Norm].Pence)))
 	}
 	b.say(fmt.Sprintf("%d suppliers in the records match %q%s: %s.", len(ms), name, b.scope(), strings.Join(parts, "; ")))
 	b.say("Which one do you mean?")
@@ -69,7 +70,7 @@ func (b *recordDraft) councilScope() string {
 	if len(b.councils) == 0 {
 		return ""
 	}
-	return " by " + recShortest(b.councils)
+	return " by " + recDisplay(recShortest(b.councils))
 }
 
 // periodScope is the period asked about, " in March 2017", or "".
@@ -89,7 +90,7 @@ func (b *recordDraft) when(t RecordTotal) string {
 	return recDateSpan(t)
 }
 
-// dateSpan is " between <first> and <last>", " on <date>" or "".
+// recDateSpan is " between <first> and <last>", " on <date>" or "".
 func recDateSpan(t RecordTotal) string {
 	switch {
 	case t.First.IsZero():
@@ -100,7 +101,7 @@ func recDateSpan(t RecordTotal) string {
 	return " between " + t.First.Format("2 January 2006") + " and " + t.Last.Format("2 January 2006")
 }
 
-// councilOf names the council of docs when they share one, else "".
+// recCouncilOf names the council of docs when they share one, else "".
 func recCouncilOf(docs []corpus.Document) string {
 	if len(docs) == 0 {
 		return ""
@@ -114,7 +115,7 @@ func recCouncilOf(docs []corpus.Document) string {
 	return c
 }
 
-// shortest returns the shortest of names, "Hyndburn Borough Council"
+// recShortest returns the shortest of names, "Hyndburn Borough Council"
 // rather than "Hyndburn Borough Council Environmental Services", and of
 // equal ones the one not in capitals.
 func recShortest(names []string) string {
@@ -131,7 +132,7 @@ func recOrThe(council string) string {
 	if council == "" {
 		return "The council"
 	}
-	return council
+	return recDisplay(council)
 }
 
 func recSupplierOr(d corpus.Document) string {
@@ -139,14 +140,6 @@ func recSupplierOr(d corpus.Document) string {
 		return "an unnamed supplier"
 	}
 	return d.Record.Supplier
-}
-
-func recAwardedTo(d corpus.Document) string {
-	s := ""
-	if d.Record.Supplier != "" {
-		s = ", awarded to " + d.Record.Supplier
-	}
-	return s + recOnDate(d.Record.Date)
 }
 
 func recStatusNote(status string) string {
@@ -170,7 +163,7 @@ func recNames(ms []SupplierMatch) string {
 			ns = append(ns, fmt.Sprintf("%d more", len(ms)-i))
 			break
 		}
-		ns = append(ns, m.Name)
+		ns = append(ns, recDisplay(m.Name))
 	}
 	return recJoinAnd(ns)
 }
@@ -185,7 +178,7 @@ func recJoinAnd(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// money formats pence as pounds: 123456789 is "£1,234,567.89". The sum
+// recMoney formats pence as pounds: 123456789 is "£1,234,567.89". The sum
 // behind it was added in whole pence, so nothing is rounded.
 func recMoney(pence int64) string {
 	sign := ""
@@ -195,7 +188,7 @@ func recMoney(pence int64) string {
 	return fmt.Sprintf("%s£%s.%02d", sign, recThousands(pence/100), pence%100)
 }
 
-// count formats a number of rows: 17460 is "17,460".
+// recCount formats a number of rows: 17460 is "17,460".
 func recCount(n int) string { return recThousands(int64(n)) }
 
 func recThousands(n int64) string {
@@ -210,10 +203,70 @@ func recThousands(n int64) string {
 	return b.String()
 }
 
-// plural is "1 payment" or "3 payments".
+// recPlural is "1 payment" or "3 payments".
 func recPlural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
 	return recCount(n) + " " + many
+}
+
+// recKeepCaps are short words kept in capitals when a name written all in
+// capitals is shown in title case.
+var recKeepCaps = recWordSet(`UK GB NHS BBC HMRC DWP PLC LLP CIC CVS ICT IT CCTV VAT PFI HGV RCV LED EV TV HM DC CC BC MBC CBC
+	YMCA RSPCA RNLI NSPCC ICO PCC PCSO LGA`)
+
+// recDisplay shows a name written all in capitals ("WILLMOTT DIXON
+// CONSTRUCTION LTD") in title case ("Willmott Dixon Construction Ltd"),
+// keeping initials and known abbreviations: capitals are hard to read and
+// a screen reader may spell them out. Other names are left as written.
+func recDisplay(name string) string {
+	if name == "" || strings.ToUpper(name) != name || strings.ToLower(name) == name {
+		return name
+	}
+	var b strings.Builder
+	word := func(w string) {
+		letters := strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		switch {
+		case len([]rune(letters)) <= 2 || recKeepCaps[strings.ToUpper(letters)] || strings.IndexFunc(w, unicode.IsDigit) >= 0:
+			b.WriteString(w)
+		default:
+			first := true
+			for _, r := range w {
+				if unicode.IsLetter(r) {
+					if first {
+						b.WriteRune(unicode.ToUpper(r))
+						first = false
+					} else {
+						b.WriteRune(unicode.ToLower(r))
+					}
+					continue
+				}
+				b.WriteRune(r)
+				first = r == '-' || r == '/' || r == '(' // a new part: "SMITH-JONES", "(LEEDS)"
+			}
+		}
+	}
+	for i, w := range strings.Split(name, " ") {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		word(w)
+	}
+	return b.String()
+}
+
+// recShow returns a copy of docs with their supplier, council and title
+// shown for reading (recDisplay).
+func recShow(docs []corpus.Document) []corpus.Document {
+	out := make([]corpus.Document, len(docs))
+	for i, d := range docs {
+		r := *d.Record
+		r.Supplier = recDisplay(r.Supplier)
+		d.Record = &r
+		d.Council = recDisplay(d.Council)
+		d.Title = recDisplay(d.Title)
+		out[i] = d
+	}
+	return out
 }

@@ -33,14 +33,6 @@ type recordQuestion struct {
 	group    RecordGroup
 }
 
-// period is a date range asked about, From inclusive and To exclusive.
-type recPeriod struct {
-	From, To time.Time
-	Label    string // "in March 2017", "in 2019/20 (April 2019 to March 2020)"
-}
-
-func (p recPeriod) set() bool { return !p.From.IsZero() || !p.To.IsZero() }
-
 var (
 	recReContract = regexp.MustCompile(`\b(contracts?|tenders?|tendered|procurement|awarded|award|won|framework|contractors?)\b`)
 	recRePayment  = regexp.MustCompile(`\b(pay|paid|pays|paying|payments?|spend|spent|spending|invoices?|invoiced|expenditure|transactions?)\b`)
@@ -63,21 +55,6 @@ var (
 	// Phrases removed before the remaining words are read: the name of
 	// the government's tender portal and spending-list jargon.
 	recReNoise = regexp.MustCompile(`\bcontracts\s*finder\b|\bspend(ing)?\s+over\s+£?\s?\d+\s*(list|data|file|report)?\b`)
-)
-
-const recMonthRx = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
-
-var (
-	recReMonthRange = regexp.MustCompile(`\b(?:between\s+|from\s+)?` + recMonthRx + `(?:\s+(\d{4}))?\s*(?:-|–|to|until|till|through|and)\s*` + recMonthRx + `\s+(\d{4})\b`)
-	recReQuarter    = regexp.MustCompile(`\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)\s*(?:of\s+)?(\d{4})\b`)
-	recReFinYear    = regexp.MustCompile(`\b(?:(?:financial|fiscal)\s+year\s+)?(\d{4})\s*[/-]\s*(\d{4}|\d{2})\b`)
-	recReDay        = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + recMonthRx + `\s+(\d{4})\b`)
-	recReMonth      = regexp.MustCompile(`\b` + recMonthRx + `\.?\s+(\d{4})\b`)
-	recReSince      = regexp.MustCompile(`\bsince\s+(?:` + recMonthRx + `\s+)?(\d{4})\b`)
-	recReYear       = regexp.MustCompile(`\b(?:in|during|for|of|over)?\s*((?:19|20)\d{2})\b`)
-	recReRelative   = regexp.MustCompile(`\b(last|this|previous|past)\s+(financial year|fiscal year|year|month|quarter)\b`)
-	recReBareMonth  = regexp.MustCompile(`\b(?:in|during|for|of|last)\s+` + recMonthRx + `\b`)
-	recReAmount     = regexp.MustCompile(`\b(over|above|more than|greater than|exceeding|at least|under|below|less than)\s+£\s?(\d[\d,]*(?:\.\d{1,2})?)\s*(k|m|million|thousand)?\b`)
 )
 
 // parseRecordQuestion reads what a question asks of the records. now
@@ -167,7 +144,7 @@ func (q *recordQuestion) parseAmounts() {
 	}
 }
 
-// parsePounds reads "1,234.5" as 123450 pence.
+// recParsePounds reads "1,234.5" as 123450 pence.
 func recParsePounds(s string) (int64, bool) {
 	s = strings.ReplaceAll(s, ",", "")
 	whole, frac, _ := strings.Cut(s, ".")
@@ -189,330 +166,15 @@ func recParsePounds(s string) (int64, bool) {
 	return pence, true
 }
 
-func recMonthOf(s string) time.Month {
-	s = strings.TrimSuffix(s, ".")
-	for m := time.January; m <= time.December; m++ {
-		name := strings.ToLower(m.String())
-		if s == name || (len(s) >= 3 && strings.HasPrefix(name, s)) {
-			return m
-		}
-	}
-	return 0
-}
-
-func recAtoi(s string) int { n, _ := strconv.Atoi(s); return n }
-
-func recDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-// parsePeriod finds the first period the question names, most specific
-// form first, and blanks it.
-func (q *recordQuestion) parsePeriod(now time.Time) {
-	s := q.lower
-	if m := recReDay.FindStringSubmatchIndex(s); m != nil {
-		d, mon, y := recAtoi(s[m[2]:m[3]]), recMonthOf(s[m[4]:m[5]]), recAtoi(s[m[6]:m[7]])
-		if mon != 0 && d >= 1 && d <= 31 {
-			from := recDay(y, mon, d)
-			q.period = recPeriod{From: from, To: from.AddDate(0, 0, 1), Label: "on " + from.Format("2 January 2006")}
-			q.blank(m[0], m[1])
-			return
-		}
-	}
-	if m := recReMonthRange.FindStringSubmatchIndex(s); m != nil {
-		m1, m2, y2 := recMonthOf(s[m[2]:m[3]]), recMonthOf(s[m[6]:m[7]]), recAtoi(s[m[8]:m[9]])
-		y1 := y2
-		if m[4] >= 0 {
-			y1 = recAtoi(s[m[4]:m[5]])
-		} else if m1 > m2 {
-			y1 = y2 - 1
-		}
-		from, to := recDay(y1, m1, 1), recDay(y2, m2, 1).AddDate(0, 1, 0)
-		if m1 != 0 && m2 != 0 && from.Before(to) {
-			q.period = recPeriod{From: from, To: to, Label: "between " + from.Format("January 2006") + " and " + to.AddDate(0, -1, 0).Format("January 2006")}
-			if from.Year() == to.AddDate(0, -1, 0).Year() {
-				q.period.Label = "between " + from.Format("January") + " and " + to.AddDate(0, -1, 0).Format("January 2006")
-			}
-			q.blank(m[0], m[1])
-			return
-		}
-	}
-	if m := recReQuarter.FindStringSubmatchIndex(s); m != nil {
-		n := 0
-		if m[2] >= 0 {
-			n = recAtoi(s[m[2]:m[3]])
-		} else {
-			n = map[string]int{"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[s[m[4]:m[5]]]
-		}
-		y := recAtoi(s[m[6]:m[7]])
-		from := recDay(y, time.Month(3*(n-1)+1), 1)
-		to := from.AddDate(0, 3, 0)
-		q.period = recPeriod{From: from, To: to, Label: "between " + from.Format("January") + " and " + to.AddDate(0, -1, 0).Format("January 2006")}
-		q.blank(m[0], m[1])
-		return
-	}
-	if m := recReFinYear.FindStringSubmatchIndex(s); m != nil {
-		y1, y2s := recAtoi(s[m[2]:m[3]]), s[m[4]:m[5]]
-		y2 := recAtoi(y2s)
-		if len(y2s) == 2 {
-			y2 += y1 / 100 * 100
-		}
-		if y2 == y1+1 {
-			q.period = recFinancialYear(y1)
-			q.blank(m[0], m[1])
-			return
-		}
-	}
-	if m := recReSince.FindStringSubmatchIndex(s); m != nil {
-		mon := time.January
-		if m[2] >= 0 {
-			mon = recMonthOf(s[m[2]:m[3]])
-		}
-		from := recDay(recAtoi(s[m[4]:m[5]]), mon, 1)
-		q.period = recPeriod{From: from, Label: "since " + from.Format("January 2006")}
-		q.blank(m[0], m[1])
-		return
-	}
-	if m := recReMonth.FindStringSubmatchIndex(s); m != nil {
-		if mon := recMonthOf(s[m[2]:m[3]]); mon != 0 {
-			from := recDay(recAtoi(s[m[4]:m[5]]), mon, 1)
-			q.period = recPeriod{From: from, To: from.AddDate(0, 1, 0), Label: "in " + from.Format("January 2006")}
-			q.blank(m[0], m[1])
-			return
-		}
-	}
-	if m := recReRelative.FindStringSubmatchIndex(s); m != nil {
-		last := s[m[2]:m[3]] != "this"
-		unit := s[m[4]:m[5]]
-		y, mon, _ := now.Date()
-		switch unit {
-		case "year":
-			if last {
-				y--
-			}
-			from := recDay(y, time.January, 1)
-			q.period = recPeriod{From: from, To: from.AddDate(1, 0, 0), Label: "in " + strconv.Itoa(y)}
-		case "month":
-			from := recDay(y, mon, 1)
-			if last {
-				from = from.AddDate(0, -1, 0)
-			}
-			q.period = recPeriod{From: from, To: from.AddDate(0, 1, 0), Label: "in " + from.Format("January 2006")}
-		case "quarter":
-			from := recDay(y, time.Month((int(mon)-1)/3*3+1), 1)
-			if last {
-				from = from.AddDate(0, -3, 0)
-			}
-			to := from.AddDate(0, 3, 0)
-			q.period = recPeriod{From: from, To: to, Label: "between " + from.Format("January") + " and " + to.AddDate(0, -1, 0).Format("January 2006")}
-		default: // financial year, April to March
-			fy := y
-			if mon < time.April {
-				fy--
-			}
-			if last {
-				fy--
-			}
-			q.period = recFinancialYear(fy)
-		}
-		q.blank(m[0], m[1])
-		return
-	}
-	if m := recReYear.FindStringSubmatchIndex(s); m != nil {
-		y := recAtoi(s[m[2]:m[3]])
-		from := recDay(y, time.January, 1)
-		q.period = recPeriod{From: from, To: from.AddDate(1, 0, 0), Label: "in " + strconv.Itoa(y)}
-		q.blank(m[0], m[1])
-		return
-	}
-	if m := recReBareMonth.FindStringSubmatchIndex(s); m != nil {
-		// A month without a year: the latest one that has begun.
-		if mon := recMonthOf(s[m[2]:m[3]]); mon != 0 {
-			y := now.Year()
-			if mon > now.Month() {
-				y--
-			}
-			from := recDay(y, mon, 1)
-			q.period = recPeriod{From: from, To: from.AddDate(0, 1, 0), Label: "in " + from.Format("January 2006")}
-			q.blank(m[2], m[3])
-		}
-	}
-}
-
-// financialYear is the UK local-government year from April of y.
-func recFinancialYear(y int) recPeriod {
-	from := recDay(y, time.April, 1)
-	return recPeriod{From: from, To: from.AddDate(1, 0, 0),
-		Label: "in " + strconv.Itoa(y) + "/" + strconv.Itoa((y+1)%100 + 100)[1:] + " (April " + strconv.Itoa(y) + " to March " + strconv.Itoa(y+1) + ")"}
-}
-
-// councilKey is the part of a council's name residents use: "hyndburn"
-// for "Hyndburn Borough Council", "bexley" for "London Borough of
-// Bexley". typeWords are the kinds of council the name states.
-func recCouncilKey(name string) (key string, typeWords []string) {
-	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
-	var kept []string
-	stopped := false
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		if recCouncilTypes[w] {
-			typeWords = append(typeWords, w)
-		}
-		switch {
-		case w == "of" && len(kept) == 0 && len(typeWords) > 0: // "London Borough of Bexley"
-			continue
-		case recCouncilTypes[w] || recCouncilWords[w]:
-			if len(kept) > 0 {
-				stopped = true
-			}
-			continue
-		}
-		if !stopped {
-			kept = append(kept, w)
-		}
-	}
-	return strings.Join(kept, " "), typeWords
-}
-
-// councilTypes and councilWords are the generic words of council names.
-var (
-	recCouncilTypes = map[string]bool{"borough": true, "city": true, "county": true, "district": true, "town": true, "parish": true, "metropolitan": true, "unitary": true}
-	recCouncilWords = map[string]bool{"council": true, "councils": true, "london": true, "royal": true, "the": true, "of": true, "authority": true, "authorities": true}
-)
-
-// matchCouncils returns the councils the question names and blanks the
-// words that named them. A name is matched as a whole phrase; when the
-// question also says "county", "city" ... after it, councils of that type
-// are preferred.
-func (q *recordQuestion) matchCouncils(councils []string) []string {
-	type cand struct {
-		name  string
-		key   string
-		types []string
-	}
-	var cands []cand
-	for _, c := range councils {
-		k, t := recCouncilKey(c)
-		if len(k) < 3 {
-			continue
-		}
-		cands = append(cands, cand{c, k, t})
-	}
-	var out []string
-	for {
-		// Longest key first, so "west lancashire" beats "lancashire".
-		best, at := "", -1
-		for _, c := range cands {
-			if len(c.key) <= len(best) {
-				continue
-			}
-			if i := recIndexWord(q.lower, c.key); i >= 0 {
-				best, at = c.key, i
-			}
-		}
-		if at < 0 {
-			return out
-		}
-		end := at + len(best)
-		rest := strings.Fields(q.lower[end:])
-		var typ string
-		if len(rest) > 0 {
-			w := strings.TrimSuffix(strings.TrimSuffix(rest[0], "'s"), "s")
-			if recCouncilTypes[w] {
-				typ = w
-			}
-		}
-		var named, typed []string
-		for _, c := range cands {
-			if c.key != best {
-				continue
-			}
-			named = append(named, c.name)
-			for _, t := range c.types {
-				if t == typ {
-					typed = append(typed, c.name)
-				}
-			}
-		}
-		if len(typed) > 0 {
-			named = typed
-		}
-		out = append(out, named...)
-		// Blank the key and a following "borough council", "'s" ...
-		j := end
-		for _, w := range rest {
-			bare := strings.Trim(w, ",.?!")
-			bare = strings.TrimSuffix(bare, "'s")
-			if !recCouncilTypes[bare] && !recCouncilWords[strings.TrimSuffix(bare, "s")] && bare != "s" && bare != "" {
-				break
-			}
-			k := strings.Index(q.lower[j:], w)
-			j += k + len(w)
-		}
-		if strings.HasPrefix(q.lower[j:], "'s") {
-			j += 2
-		}
-		q.blank(at, j)
-	}
-}
-
-var (
-	// reCouncilNamed finds "<name> council"; reSubject finds a capitalised
-	// payer, "did Northbury pay".
-	recReCouncilNamed = regexp.MustCompile(`\b([a-z][a-z'-]+)\s+(?:(?:borough|city|county|district|town|metropolitan|parish)\s+)?council\b`)
-	recReSubject      = regexp.MustCompile(`\b(?:did|does|do|has|have|had)\s+([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?)\s+(?:pay|paid|spend|spent|award|awarded|give|gave|let)\b`)
-	// notCouncil are words before "council" that do not name one.
-	recNotCouncil = recWordSet(`the our my your this that their which what whose a an local same county borough city district town parish
-		own whole each every any another other`)
-)
-
-// namesOtherCouncil reports whether, once known councils are blanked,
-// the question still names a council: one the records do not cover.
-func (q *recordQuestion) namesOtherCouncil() bool {
-	for _, m := range recReCouncilNamed.FindAllStringSubmatch(q.lower, -1) {
-		if !recNotCouncil[strings.TrimSuffix(m[1], "'s")] {
-			return true
-		}
-	}
-	for _, m := range recReSubject.FindAllStringSubmatch(q.orig, -1) {
-		first := strings.ToLower(strings.Fields(m[1])[0])
-		if !recNotCouncil[first] && first != "i" && first != "you" && first != "we" && first != "they" && first != "council" {
-			return true
-		}
-	}
-	return false
-}
-
-// indexWord finds phrase in s at word boundaries, allowing a trailing
-// "'s", or returns -1.
-func recIndexWord(s, phrase string) int {
-	for from := 0; ; {
-		i := strings.Index(s[from:], phrase)
-		if i < 0 {
-			return -1
-		}
-		i += from
-		j := i + len(phrase)
-		before := i == 0 || !recWordByte(s[i-1])
-		after := j == len(s) || !recWordByte(s[j])
-		if before && after {
-			return i
-		}
-		from = i + 1
-	}
-}
-
-func recWordByte(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
-}
-
-// reSupplierCue finds the words that introduce a supplier's name.
+// recReSupplierCue finds the words that introduce a supplier's name.
 var recReSupplierCue = regexp.MustCompile(`\b(?:(?:paid|pay|pays|paying|payments?|invoices?|money|spend|spent|spending|contracts?|awarded|let|given|gave|give)\s+(?:made\s+)?(?:to|with|from)|(?:have|has|had|hold|holds|held|signed|agreed)\s+with|(?:paid|pay|pays|paying|give|gave|owe|owed))\s+`)
 
-// spanStop are words that end a supplier's name in a question.
+// recSpanStop are words that end a supplier's name in a question.
 var recSpanStop = recWordSet(`in on during between for from since over under last this that and or altogether overall total totals
 	so to by each per before after until when who what how which why where is was were are be been has have had did do does
 	the a an , . ! ? : ; ( ) every year years month months up`)
 
-// spanNotStart are words that show a cue was not followed by a name:
+// recSpanNotStart are words that show a cue was not followed by a name:
 // "pay out", "pay for", "paid us".
 var recSpanNotStart = recWordSet(`out back off up us me my you them him her it its our their your much more less most any anything all
 	each every per a an on in for to by money what how who which this that these those there here some`)
@@ -562,19 +224,19 @@ func (q *recordQuestion) supplierSpans() []recSpan {
 	return out
 }
 
-// span is a piece of the question with its offsets.
+// recSpan is a piece of the question with its offsets.
 type recSpan struct {
 	text string
 	i, j int
 }
 
-// tok is a word of the question with its offsets.
+// recTok is a word of the question with its offsets.
 type recTok struct {
 	w    string
 	i, j int
 }
 
-// tokens splits s into words (letters, digits, '&', inner apostrophes and
+// recTokens splits s into words (letters, digits, '&', inner apostrophes and
 // dots) and single punctuation marks that end a name.
 func recTokens(s string) []recTok {
 	var out []recTok
@@ -608,7 +270,7 @@ func recTokens(s string) []recTok {
 	return out
 }
 
-// stopWords are words that say nothing about which contract or payment is
+// recStopWords are words that say nothing about which contract or payment is
 // meant.
 var recStopWords = recWordSet(`a an the of to in on at for from by with and or but is are was were be been being has have had do does did
 	doing done what whats which who whom whose when where why how much many this that these those there their

@@ -201,3 +201,20 @@ func TestStem(t *testing.T) {
 		}
 	}
 }
+
+func TestRecDisplay(t *testing.T) {
+	for in, want := range map[string]string{
+		"WILLMOTT DIXON CONSTRUCTION LTD": "Willmott Dixon Construction Ltd",
+		"FAUN ZOELLER (UK) LTD":           "Faun Zoeller (UK) Ltd",
+		"J SMITH & SONS":                  "J Smith & Sons",
+		"SMITH-JONES (LEEDS) PLC":         "Smith-Jones (Leeds) PLC",
+		"NHS SHEFFIELD CCG 2":             "NHS Sheffield Ccg 2",
+		"Civica Uk Limited":               "Civica Uk Limited",
+		"A1 SKIPS":                        "A1 Skips",
+		"":                                "",
+	} {
+		if got := recDisplay(in); got != want {
+			t.Errorf("recDisplay(%q): got %q, want %q", in, got, want)
+		}
+	}
+}

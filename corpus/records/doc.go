@@ -8,6 +8,13 @@
 // Suppliers are matched on a normalised name: upper case, punctuation and
 // "&"/"AND" dropped, legal suffixes (LTD, LIMITED, PLC, LLP, INC) removed,
 // spaces collapsed, so "Ford and Slater Ltd." and "FORD & SLATER LIMITED"
-// are one supplier. The distinct suppliers are kept in memory for fuzzy
-// lookup (prefix, contained words, shared words and letter trigrams).
+// are one supplier. The distinct suppliers are kept in memory for lookup
+// by exact name, leading words, contained words and, for misspellings,
+// words spelt alike (Levenshtein).
+//
+// Spending rows and contract notices also go into an FTS5 index (porter
+// stemming) of the words a question may use to name them: a contract's
+// title and description, a payment's description, category and
+// department. Amounts are whole pence, summed by SQLite in integers, so
+// totals are exact.
 package records

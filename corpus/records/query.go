@@ -138,6 +138,7 @@ func (s *Store) Councils(ctx context.Context) ([]string, error) {
 	if s.isClosed() {
 		return nil, ErrClosed
 	}
+	gen := s.generation()
 	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT council FROM records WHERE council != '' ORDER BY council")
 	if err != nil {
 		return nil, fmt.Errorf("records: councils: %w", err)
@@ -155,7 +156,7 @@ func (s *Store) Councils(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("records: councils: %w", err)
 	}
 	s.mu.Lock()
-	if !s.closed {
+	if !s.closed && s.gen == gen {
 		s.councils = c
 	}
 	s.mu.Unlock()

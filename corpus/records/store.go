@@ -40,6 +40,7 @@ type Store struct {
 	mu        sync.Mutex
 	suppliers *supplierIndex // nil until first needed, reset by writes
 	councils  []string
+	gen       int // counts writes, so a list read during one is not kept
 	closed    bool
 }
 
@@ -114,7 +115,27 @@ func (s *Store) Close() error {
 func (s *Store) invalidate() {
 	s.mu.Lock()
 	s.suppliers, s.councils = nil, nil
+	s.gen++
 	s.mu.Unlock()
+}
+
+// generation returns the write count, for keeping a list read now only if
+// no write happened meanwhile.
+func (s *Store) generation() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
+
+// Warm loads the in-memory supplier and council lists, which queries
+// otherwise load on first use after a write (a few hundred milliseconds
+// for a hundred thousand rows). Call it after ingest, before serving.
+func (s *Store) Warm(ctx context.Context) error {
+	if _, err := s.supplierList(ctx); err != nil {
+		return err
+	}
+	_, err := s.Councils(ctx)
+	return err
 }
 
 func (s *Store) isClosed() bool {

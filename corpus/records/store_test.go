@@ -519,3 +519,47 @@ func TestTee(t *testing.T) {
 		t.Errorf("after removal: deleted %d, primary %v, records files %v", sum.Deleted, primary.hashes, left)
 	}
 }
+
+// TestConcurrentReadsAndWrites queries while files are put and deleted;
+// run with -race.
+func TestConcurrentReadsAndWrites(t *testing.T) {
+	s, _ := MustFillStore(t)
+	if err := s.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	docs := loadFixture(t, "spending.csv", spendingID, corpus.KindSpending)
+	done := make(chan error)
+	go func() {
+		for i := 0; i < 20; i++ {
+			if err := s.PutFile(ctx, spendingID, "h", docs[:1+i%len(docs)]); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- s.DeleteFiles(ctx, []string{spendingID})
+	}()
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+			if _, err := s.FindSuppliers(ctx, assistant.SupplierQuery{Name: "Quillon", Fuzzy: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Councils(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.FindRecords(ctx, assistant.RecordFilter{Text: "factoring"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// After the last write, the lists reflect it: no stale list was kept.
+	if ms, _ := s.FindSuppliers(ctx, assistant.SupplierQuery{Name: "Quillon Factoring"}); len(ms) != 0 {
+		t.Errorf("supplier list after delete: got %+v, want none", ms)
+	}
+}

@@ -78,6 +78,7 @@ func (s *Store) supplierList(ctx context.Context) (*supplierIndex, error) {
 	if s.isClosed() {
 		return nil, ErrClosed
 	}
+	gen := s.generation()
 	rows, err := s.db.QueryContext(ctx, `SELECT supplier_norm, supplier, COUNT(*) FROM records
 		WHERE supplier_norm != '' GROUP BY supplier_norm, supplier ORDER BY supplier_norm`)
 	if err != nil {
@@ -116,7 +117,7 @@ func (s *Store) supplierList(ctx context.Context) (*supplierIndex, error) {
 		}
 	}
 	s.mu.Lock()
-	if !s.closed {
+	if !s.closed && s.gen == gen {
 		s.suppliers = idx
 	}
 	s.mu.Unlock()
