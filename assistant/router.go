@@ -154,7 +154,9 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
 		case askingAbout(n) && !reporting(n):
 			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
-		case service == "" && top.P < 0.9:
+		case service == "" && (top.P < 0.9 || r.services.predict(text)[0].P < 0.9):
+			// No service named and the models are not sure which:
+			// most likely a problem this assistant cannot log.
 			intent, conf = secondBest(pred, IntentServiceRequest, service, mentionsFOI(n))
 		}
 	case IntentEmergency:
@@ -174,7 +176,7 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 		}
 	case IntentFOIRequest:
 		switch {
-		case !mentionsFOI(n) && (top.P < 0.9 || service != ""):
+		case !mentionsFOI(n):
 			intent, conf = secondBest(pred, IntentFOIRequest, service, mentionsFOI(n))
 		case previousFOI.MatchString(n) || foiAsking.MatchString(n) && !wantsToRequest.MatchString(n):
 			intent, reason, conf = IntentAnswer, ReasonAskingAbout, p(IntentAnswer)+top.P/2
@@ -187,7 +189,11 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 		return Route{Intent: IntentHandoff, Confidence: 0.8, Reason: ReasonFrustration}
 	}
 	if intent == IntentServiceRequest && service == "" {
-		service = r.services.predict(text)[0].Label
+		// With no service named, trust the model only when it is sure;
+		// otherwise leave it empty and the resident is asked which.
+		if best := r.services.predict(text)[0]; best.P >= 0.9 {
+			service = best.Label
+		}
 	}
 	route := Route{Intent: intent, Confidence: conf, Reason: reason}
 	if intent == IntentServiceRequest {
@@ -224,12 +230,12 @@ var servicePatterns = []struct {
 	service string
 	re      interface{ MatchString(string) bool }
 }{
-	{ServicePothole, rx(`\bpot ?holes?\b|\bhole in (the|our|my) (road|street|lane|pavement)|\bhole (in|on) (the )?road\b|\bcrater\b|\broad surface\b`)},
+	{ServicePothole, rx(`\bpot ?holes?\b|\b(deep|big|huge|massive|dangerous) hole\b|\b(road|tarmac|surface)\b.{0,20}\bbreaking up\b|\bhole in the tarmac\b|\bhole in (the|our|my) (road|street|lane|pavement)|\bhole (in|on) (the )?road\b|\bcrater\b|\broad surface\b`)},
 	{ServiceStreetLight, rx(`\bstreet ?(light|lights|lamp|lamps|lighting)\b|\blamp ?posts?\b|\blampposts?\b`)},
 	{ServiceGraffiti, rx(`\bgraffiti|\bspray ?paint|\bsprayed\b|\btagged\b|\btags sprayed`)},
-	{ServiceFlyTipping, rx(`\bfly ?tip|\bdumped\b|\bdumping\b|\bfly tipped\b|\b(mattress|mattresses|sofa|sofas|fridge|fridges|freezer|tyres|furniture|rubbish|bin bags|black bags|builders waste|rubble|carpet|carpets)\b.{0,30}\b(left|abandoned|chucked|tipped)\b.{0,20}\b(on|in|by|at|outside|behind|down)\b`)},
-	{ServiceMissedBin, rx(`\b(bins?|recycling|rubbish|waste|box|caddy|collection)\b.{0,30}\b(not|wasnt|werent|hasnt|havent|didnt|never|isnt)( been| got| get)? (collected|emptied|picked up|taken)|\bmissed (bin|bins|collection|collections|my|our|the)\b|\b(bin|bins|recycling|collection|rubbish)( \w+)? (missed|skipped)\b|\bnobody (came|come) for\b|\b(forgot|forgotten|missed) (to (empty|collect) )?(my|our|the) (bin|bins|recycling|rubbish)\b|\b(didnt|did not|never) (come|turn up) for (the|my|our) (bin|bins|rubbish|recycling)|\b(missed|skipped) (my|our|the) (bin|street|house|road|collection)|\bbin (men|man|lorry)\b.{0,20}\b(missed|didnt|did not|never)`)},
-	{ServiceNoise, rx(`\bnoise\b|\bnoisy\b|\bloud\b|\bbarking\b|\balarm (going off|ringing|sounding|has been)|\bracket\b|\bblasting\b|\bparties\b`)},
+	{ServiceFlyTipping, rx(`\bfly ?tip|\b(left|chucked|tipped) (a |an |some |loads of |the |two |three )?(old |broken )?(mattress|mattresses|sofa|sofas|fridge|fridges|freezer|tyres|furniture|bin bags|black bags|rubble|carpet|carpets|washing machine)\b|\b(abandoned|dumped) (rubbish|waste|bags|bin bags|black bags|furniture)\b|\brubbish bags? (piling|piled)\b|\bdumped\b|\bdumping\b|\bfly tipped\b|\b(mattress|mattresses|sofa|sofas|fridge|fridges|freezer|tyres|furniture|rubbish|bin bags|black bags|builders waste|rubble|carpet|carpets)\b.{0,30}\b(left|abandoned|chucked|tipped)\b.{0,20}\b(on|in|by|at|outside|behind|down)\b`)},
+	{ServiceMissedBin, rx(`\b(bins?|recycling|rubbish|waste|box|caddy|collection)\b.{0,30}\b(not|wasnt|werent|hasnt|havent|didnt|never|isnt)( been| got| get)? (collected|emptied|picked up|taken)|\bmissed (bin|bins|collection|collections|my|our|the)\b|\b(bin|bins|recycling|collection|rubbish)( \w+)? (missed|skipped)\b|\bnobody (came|come) for\b|\b(bin|bins)\b.{0,25}\bforgot\b|\b(forgot|forgotten|missed) (to (empty|collect) )?(my|our|the) (bin|bins|recycling|rubbish)\b|\b(didnt|did not|never) (come|turn up) for (the|my|our) (bin|bins|rubbish|recycling)|\b(missed|skipped) (my|our|the) (bin|street|house|road|collection)|\bbin (men|man|lorry)\b.{0,20}\b(missed|didnt|did not|never)`)},
+	{ServiceNoise, rx(`\bnoise\b|\bmusic\b.{0,30}\b(awake|all night|blasting|every night|till|until)\b|\b(keeping|kept|keeps) (me|us|the whole street|everyone|my kids|the baby) (up|awake)\b|\brevving\b|\balarms?\b.{0,20}\b(going off|keeps going|ringing|sounding)\b|\bnoisy\b|\bloud\b|\bbarking\b|\balarm (going off|ringing|sounding|has been)|\bracket\b|\bblasting\b|\bparties\b`)},
 }
 
 // unsupportedReport names problems residents report that have no service
@@ -246,6 +252,15 @@ var processQuestion = rx(`\b(is there a|is there any|whats the|what is the) (cut
 // same message does not cancel.
 var wantsAction = rx(`\bi (want|wish|would like|d like|need) to (report|log)\b|\bhow (do|can|should) (i|we) (report|log) (it|this|that|them|these|those)\b|\b(please|pls|can you|could you|can someone|could someone) (fix|send|remove|come|collect|sort|empty|clear|repair)\b`)
 
+// serviceWords are single words that name a service, matched with one
+// typo allowed ("potholle", "grafitti") when no pattern matches.
+var serviceWords = map[string]string{
+	"pothole": ServicePothole, "potholes": ServicePothole,
+	"graffiti": ServiceGraffiti, "grafitti": ServiceGraffiti, "grafiti": ServiceGraffiti, "streetlight": ServiceStreetLight, "streetlights": ServiceStreetLight,
+	"lamppost": ServiceStreetLight, "lampposts": ServiceStreetLight, "flytipping": ServiceFlyTipping,
+	"flytipped": ServiceFlyTipping,
+}
+
 // DetectService returns the service code a message is about, or "".
 func DetectService(text string) string {
 	n := normText(text)
@@ -257,7 +272,44 @@ func DetectService(text string) string {
 			return s.service
 		}
 	}
+	for _, w := range strings.Fields(n) {
+		if len(w) < 6 {
+			continue
+		}
+		for sw, code := range serviceWords {
+			if oneEdit(w, sw) {
+				return code
+			}
+		}
+	}
 	return ""
+}
+
+// oneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or swap of adjacent letters.
+func oneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		if i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] {
+			return true // swap
+		}
+		return a[i+1:] == b[i+1:]
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
 }
 
 var (
@@ -301,11 +353,11 @@ var (
 	wantsToRequest = rx(`\bi (want|wish|would like|d like|need|am going) to\b|\bi (want|need) (the|data|figures|information|copies)\b|\bplease\b|\bmy own\b|\bhelp me (write|make|submit)\b|\bfor me\b`)
 )
 
-var foiWords = rx(`\bfoi\b|\bfreedom of info|\benvironmental information|\beir\b|\binformation request\b|\brequest (for )?information\b|\bdisclose\b|\brequest\b.{0,30}\b(data|figures|information|copies|correspondence|minutes|records|contracts?|reports?|emails?|documents?)\b`)
+var foiWords = rx(`\bfoia?\b|\brequest for (the )?(number|numbers|details|copies|copy|list|amount|total|breakdown)\b|\binformation (you|the council|it) (hold|holds|have|has)\b|\bfreedom of info|\benvironmental information|\beir\b|\binformation request\b|\brequest (for )?information\b|\bdisclose\b|\brequest\b.{0,30}\b(data|figures|information|copies|correspondence|minutes|records|contracts?|reports?|emails?|documents?)\b`)
 
 func mentionsFOI(n string) bool { return foiWords.MatchString(n) }
 
-var smallTalkRx = rx(`^(hi|hello|hiya|hey|hey there|good (morning|afternoon|evening)|morning|afternoon|thanks|thank you|thanks a lot|cheers|ta|ok|okay|great|brilliant|lovely|bye|goodbye|thats all|no thanks|nothing else)( (there|thanks|then|again|very much|so much|mate|love))*$`)
+var smallTalkRx = rx(`^(hi|hello|hiya|hey|hey there|good (morning|afternoon|evening)|morning|afternoon|thanks|thank you|thanks a lot|cheers|ta|ok|okay|great|brilliant|lovely|perfect|bye|goodbye|thats all|no thanks|nothing else|thats (great|helpful|brilliant|lovely|perfect|all i needed))( (there|thanks|then|again|very much|so much|mate|love|for (your|the|all your) help|for that|for helping))*$`)
 
 // smallTalk reports a greeting or a thank-you with nothing else in it.
 func smallTalk(n string) bool { return smallTalkRx.MatchString(strings.TrimSpace(n)) }

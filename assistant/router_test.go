@@ -129,3 +129,20 @@ func BenchmarkTrain(b *testing.B) {
 		mustRouter(b)
 	}
 }
+
+func TestDetectServiceTypos(t *testing.T) {
+	for text, want := range map[string]string{
+		"potholle on church rd":                    ServicePothole,
+		"grafitti on the bus stop":                 ServiceGraffiti,
+		"the road outside is breaking up":          ServicePothole,
+		"a burnt out car dumped on our road":       "",
+		"someone left a mattress on the pavement":  ServiceFlyTipping,
+		"the bin men forgot my bin":                ServiceMissedBin,
+		"music blasting every night from number 4": ServiceNoise,
+		"how much are visitor permits":             "",
+	} {
+		if got := DetectService(text); got != want {
+			t.Errorf("DetectService(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

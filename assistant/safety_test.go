@@ -167,3 +167,16 @@ func TestSafeDraft(t *testing.T) {
 		t.Errorf("SafeDraft kept %+v, want only the permit sentence", got.Sentences)
 	}
 }
+
+func TestDetectEmergencyTextSpeak(t *testing.T) {
+	for text, want := range map[string]Emergency{
+		"sum1 collapsed outside the shop":              EmergencyMedical,
+		"smell gas in my flat pls help":                EmergencyGas,
+		"the smoke alarm next door has been going off": EmergencyFire,
+		"how do I test my smoke alarm":                 EmergencyNone,
+	} {
+		if got := DetectEmergency(text); got != want {
+			t.Errorf("DetectEmergency(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
