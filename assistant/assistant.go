@@ -108,7 +108,11 @@ func (a *Assistant) Respond(ctx context.Context, req Request) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	conv.Turns = append(conv.Turns, Turn{Seq: len(conv.Turns) + 1, Role: RoleResident, Text: text, At: now})
+	said := text
+	if said == "" {
+		said = sharedLocationText(req.Location)
+	}
+	conv.Turns = append(conv.Turns, Turn{Seq: len(conv.Turns) + 1, Role: RoleResident, Text: said, At: now})
 
 	ans, err := a.turn(ctx, conv, req, text, now)
 	if err != nil {
@@ -144,6 +148,15 @@ func CleanMessage(s string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// sharedLocationText records a location shared without words, so the
+// transcript staff read says what happened.
+func sharedLocationText(l *Location) string {
+	if l.Address != "" || l.Postcode != "" {
+		return strings.TrimSpace("(shared a location: " + l.Address + " " + l.Postcode + ")")
+	}
+	return fmt.Sprintf("(shared a location: %.5f, %.5f)", l.Lat, l.Lon)
 }
 
 func (a *Assistant) now() time.Time {
@@ -197,6 +210,15 @@ func (a *Assistant) turn(ctx context.Context, conv *Conversation, req Request, t
 		if choice, ok := ParseOutOfHoursChoice(text); ok {
 			return a.handoff(ctx, conv, choice, now, true)
 		}
+	}
+	// A shared location with no words (WhatsApp) belongs to a report:
+	// the one being collected, or a new one whose service is asked for.
+	if text == "" && req.Location != nil {
+		service := ""
+		if conv.Pending != nil {
+			service = conv.Pending.Service
+		}
+		return a.serviceRequest(ctx, conv, req, text, Route{Intent: IntentServiceRequest, Service: service, Reason: ReasonPending}, now)
 	}
 	route, err := a.Router.Route(ctx, RouteInput{Text: text, Conversation: conv})
 	if err != nil {

@@ -509,3 +509,23 @@ func TestEmergencyQuotesCouncilAdvice(t *testing.T) {
 		t.Errorf("citations %+v, want the council's gas page", got.Citations)
 	}
 }
+
+func TestSharedLocationJoinsTheReport(t *testing.T) {
+	f := newFixture(t)
+	first, err := f.a.Respond(context.Background(), assistant.Request{Channel: assistant.ChannelWhatsApp, Text: "there's graffiti all over the bus shelter"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := &assistant.Location{Lat: 52.4862, Lon: -1.8904}
+	got, err := f.a.Respond(context.Background(), assistant.Request{ConversationID: first.ConversationID, Channel: assistant.ChannelWhatsApp, Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Intent != assistant.IntentServiceRequest || got.Service != "graffiti" {
+		t.Errorf("got %s %q %q, want the graffiti report to take the location", got.Intent, got.Service, got.Text)
+	}
+	c, _ := f.convs.FindConversationByID(context.Background(), first.ConversationID)
+	if c.Pending == nil || c.Pending.Location.Lat != loc.Lat {
+		t.Errorf("pending %+v, want the shared location stored", c.Pending)
+	}
+}
