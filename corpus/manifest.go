@@ -14,10 +14,25 @@ type Manifest struct {
 	Root    string   `yaml:"root"`
 	BaseURL string   `yaml:"base_url"` // default for sources without one
 	Sources []Source `yaml:"sources"`
+	// Contact holds the council's own contact details. Answers signpost to
+	// these, never to numbers found in retrieved text.
+	Contact Contact `yaml:"contact,omitempty"`
 
 	// Dir is the folder the manifest was read from. It is set by the parser,
 	// not by YAML, and RootDir resolves Root against it.
 	Dir string `yaml:"-"`
+}
+
+// Contact is how residents reach the council.
+type Contact struct {
+	Nation           string `yaml:"nation,omitempty"` // england, wales, scotland, northern_ireland
+	Phone            string `yaml:"phone,omitempty"`
+	OutOfHoursPhone  string `yaml:"out_of_hours_phone,omitempty"`
+	Email            string `yaml:"email,omitempty"`
+	URL              string `yaml:"url,omitempty"` // the contact page
+	BSLURL           string `yaml:"bsl_url,omitempty"`
+	InterpreterPhone string `yaml:"interpreter_phone,omitempty"`
+	FOIURL           string `yaml:"foi_url,omitempty"`
 }
 
 // Source is one declared set of files.

@@ -13,6 +13,7 @@ import (
 	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/assistant/assistanttest"
 	"github.com/townhall-civic/townhall/assistant/extractive"
+	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/evals"
 	"github.com/townhall-civic/townhall/retrieval"
 )
@@ -43,6 +44,11 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	defer is.Close()
 	sum, err := ingestWithProgress(ctx, is, env, false, stderr)
 	if err != nil {
+		return err
+	}
+	// Load the supplier list now, so the first records question is not
+	// timed with it.
+	if err := is.records.Warm(ctx); err != nil {
 		return err
 	}
 	if sum.Ingested > 0 || sum.Deleted > 0 || len(sum.Failures) > 0 {
@@ -95,13 +101,31 @@ func evalAssistant(is *indexStore, s retrieval.Searcher) (*assistant.Assistant, 
 	}
 	return &assistant.Assistant{
 		Retriever:     s,
-		Composer:      extractive.New(extractive.Options{}),
+		Composer:      extractive.New(extractive.Options{Chunks: is.store.Chunks()}),
 		Router:        router,
 		Conversations: assistanttest.NewConversations(),
 		Requests:      assistanttest.NewServiceRequests(),
 		Handoffs:      &assistanttest.Handoffs{},
-		Council:       assistant.Council{Name: is.manifest.Council},
+		Records:       &assistant.Records{Store: is.records},
+		Council:       councilOf(is.manifest),
 	}, nil
+}
+
+// councilOf turns the manifest's contact block into the assistant's
+// signposting details.
+func councilOf(m *corpus.Manifest) assistant.Council {
+	c := m.Contact
+	return assistant.Council{
+		Name:             m.Council,
+		Nation:           c.Nation,
+		Phone:            c.Phone,
+		OutOfHoursPhone:  c.OutOfHoursPhone,
+		Email:            c.Email,
+		ContactURL:       c.URL,
+		BSLURL:           c.BSLURL,
+		InterpreterPhone: c.InterpreterPhone,
+		FOIURL:           c.FOIURL,
+	}
 }
 
 func printReport(w io.Writer, rep *evals.Report) {
