@@ -1,0 +1,333 @@
+package search
+
+import (
+	"container/heap"
+	"math"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// catalog holds every entry's facet values and date in memory, one row
+// per entry, with each facet's values coded as small integers.
+//
+// Bleve can count facets and sort by date itself, but it reads doc values
+// for every matching document, which on a log of 100,000 requests costs
+// hundreds of milliseconds for a broad search. The catalog answers the
+// same questions from arrays: a search asks bleve only which entries
+// match (segments.go) and which are the best page of them.
+type catalog struct {
+	mu     sync.RWMutex
+	rows   []row
+	byID   map[string]int32
+	dicts  [numFacets]dict
+	exDict dict // exemptions, which are multi-valued
+	live   int
+}
+
+// The facets' positions in row.vals; FacetExemption is multi-valued and
+// kept apart.
+const (
+	posKind = iota
+	posYear
+	posStatus
+	posLaw
+	posDepartment
+	posTopic
+	numFacets
+)
+
+var facetPos = map[Facet]int{FacetKind: posKind, FacetYear: posYear, FacetStatus: posStatus, FacetLaw: posLaw,
+	FacetDepartment: posDepartment, FacetTopic: posTopic}
+
+// noDate sorts entries without a date last whichever way dates run.
+const noDate = math.MinInt64
+
+type row struct {
+	id         string
+	live       bool
+	date       int64 // Unix nanoseconds, or noDate
+	vals       [numFacets]uint32
+	exemptions []uint32
+}
+
+// dict codes one facet's values; code 0 is "no value".
+type dict struct {
+	values []string
+	codes  map[string]uint32
+}
+
+func (d *dict) code(v string) uint32 {
+	if v == "" {
+		return 0
+	}
+	if c, ok := d.codes[v]; ok {
+		return c
+	}
+	if d.codes == nil {
+		d.codes = map[string]uint32{}
+		d.values = []string{""}
+	}
+	c := uint32(len(d.values))
+	d.values = append(d.values, v)
+	d.codes[v] = c
+	return c
+}
+
+func (d *dict) lookup(v string) (uint32, bool) {
+	c, ok := d.codes[v]
+	return c, ok
+}
+
+func (d *dict) value(c uint32) string {
+	if int(c) < len(d.values) {
+		return d.values[c]
+	}
+	return ""
+}
+
+func newCatalog() *catalog { return &catalog{byID: map[string]int32{}} }
+
+// put adds or replaces entries.
+func (c *catalog) put(es []Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range es {
+		r := row{id: e.ID, live: true, date: noDate}
+		if !e.Date.IsZero() {
+			r.date = e.Date.UnixNano()
+		}
+		year := ""
+		if !e.Date.IsZero() {
+			year = strconv.Itoa(e.Date.Year())
+		}
+		for pos, v := range [numFacets]string{e.Kind, year, e.Status, e.Law, e.Department, e.Topic} {
+			r.vals[pos] = c.dicts[pos].code(v)
+		}
+		for _, x := range e.Exemptions {
+			r.exemptions = append(r.exemptions, c.exDict.code(x))
+		}
+		if i, ok := c.byID[e.ID]; ok {
+			if !c.rows[i].live {
+				c.live++
+			}
+			c.rows[i] = r
+			continue
+		}
+		c.byID[e.ID] = int32(len(c.rows))
+		c.rows = append(c.rows, r)
+		c.live++
+	}
+}
+
+// remove marks entries deleted; their rows stay so that ordinals hold.
+func (c *catalog) remove(ids []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		if i, ok := c.byID[id]; ok && c.rows[i].live {
+			c.rows[i].live = false
+			c.live--
+		}
+	}
+}
+
+func (c *catalog) ordinal(id string) int32 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if i, ok := c.byID[id]; ok {
+		return i
+	}
+	return -1
+}
+
+// filter compiles q's filters against the dictionaries. ok is false when
+// a filter names no known value, so nothing can match.
+type compiledFilter struct {
+	single [numFacets]map[uint32]bool
+	ex     map[uint32]bool
+}
+
+func (c *catalog) compile(filters map[Facet][]string) (f compiledFilter, ok bool) {
+	for facet, vals := range filters {
+		if len(vals) == 0 {
+			continue
+		}
+		set := map[uint32]bool{}
+		d := &c.exDict
+		pos, single := facetPos[facet]
+		if single {
+			d = &c.dicts[pos]
+		}
+		for _, v := range vals {
+			if code, found := d.lookup(v); found {
+				set[code] = true
+			}
+		}
+		if len(set) == 0 {
+			return f, false
+		}
+		if single {
+			f.single[pos] = set
+		} else {
+			f.ex = set
+		}
+	}
+	return f, true
+}
+
+func (f *compiledFilter) match(r *row) bool {
+	for pos, set := range f.single {
+		if set != nil && !set[r.vals[pos]] {
+			return false
+		}
+	}
+	if f.ex != nil {
+		for _, x := range r.exemptions {
+			if f.ex[x] {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// selection is a set of row ordinals being narrowed down by a search.
+type selection []int32
+
+// all returns every live row.
+func (c *catalog) all() selection {
+	out := make(selection, 0, c.live)
+	for i := range c.rows {
+		if c.rows[i].live {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+// narrow keeps the rows of sel that pass f, in place. The caller holds
+// the read lock.
+func (c *catalog) narrow(sel selection, f *compiledFilter) selection {
+	out := sel[:0]
+	for _, i := range sel {
+		if r := &c.rows[i]; r.live && f.match(r) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// facets counts each facet's values over sel.
+func (c *catalog) facets(sel selection) []FacetResult {
+	var counts [numFacets][]int
+	for pos := range counts {
+		counts[pos] = make([]int, len(c.dicts[pos].values)+1)
+	}
+	exCounts := make([]int, len(c.exDict.values)+1)
+	for _, i := range sel {
+		r := &c.rows[i]
+		for pos, v := range r.vals {
+			counts[pos][v]++
+		}
+		for _, x := range r.exemptions {
+			exCounts[x]++
+		}
+	}
+	var out []FacetResult
+	for _, f := range Facets {
+		cs, d := exCounts, &c.exDict
+		if pos, ok := facetPos[f]; ok {
+			cs, d = counts[pos], &c.dicts[pos]
+		}
+		out = append(out, topValues(f, cs, d))
+	}
+	return out
+}
+
+func topValues(f Facet, counts []int, d *dict) FacetResult {
+	res := FacetResult{Facet: f}
+	for code := 1; code < len(counts); code++ {
+		if counts[code] > 0 {
+			res.Values = append(res.Values, FacetValue{Value: d.value(uint32(code)), Count: counts[code]})
+		}
+	}
+	sort.Slice(res.Values, func(i, j int) bool {
+		a, b := res.Values[i], res.Values[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Value < b.Value
+	})
+	if n := facetSizes[f]; len(res.Values) > n {
+		for _, v := range res.Values[n:] {
+			res.Other += v.Count
+		}
+		res.Values = res.Values[:n]
+	}
+	if f == FacetYear {
+		sort.Slice(res.Values, func(i, j int) bool { return res.Values[i].Value > res.Values[j].Value })
+	}
+	return res
+}
+
+// byDate returns the IDs of rows [offset, offset+limit) of sel ordered by
+// date (newest first unless oldest), undated last, ties by ID. It keeps
+// only offset+limit rows in a heap rather than sorting all of sel.
+func (c *catalog) byDate(sel selection, oldest bool, offset, limit int) []string {
+	k := offset + limit
+	h := &dateHeap{rows: c.rows, oldest: oldest}
+	for _, i := range sel {
+		if h.Len() < k {
+			heap.Push(h, i)
+		} else if h.better(i, h.idx[0]) {
+			h.idx[0] = i
+			heap.Fix(h, 0)
+		}
+	}
+	ordered := make([]int32, h.Len())
+	for n := len(ordered) - 1; n >= 0; n-- {
+		ordered[n] = heap.Pop(h).(int32)
+	}
+	var ids []string
+	for n := offset; n < len(ordered); n++ {
+		ids = append(ids, c.rows[ordered[n]].id)
+	}
+	return ids
+}
+
+// dateHeap is a heap whose root is the worst of the best k rows seen.
+type dateHeap struct {
+	rows   []row
+	oldest bool
+	idx    []int32
+}
+
+// better reports whether row a comes before row b in the result order.
+func (h *dateHeap) better(a, b int32) bool {
+	ra, rb := &h.rows[a], &h.rows[b]
+	if ra.date != rb.date {
+		switch {
+		case ra.date == noDate:
+			return false
+		case rb.date == noDate:
+			return true
+		case h.oldest:
+			return ra.date < rb.date
+		default:
+			return ra.date > rb.date
+		}
+	}
+	return ra.id < rb.id
+}
+
+func (h *dateHeap) Len() int           { return len(h.idx) }
+func (h *dateHeap) Less(i, j int) bool { return h.better(h.idx[j], h.idx[i]) }
+func (h *dateHeap) Swap(i, j int)      { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *dateHeap) Push(x any)         { h.idx = append(h.idx, x.(int32)) }
+func (h *dateHeap) Pop() any {
+	x := h.idx[len(h.idx)-1]
+	h.idx = h.idx[:len(h.idx)-1]
+	return x
+}
