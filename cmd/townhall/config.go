@@ -32,7 +32,7 @@ func envConfig(getenv func(string) string) config {
 		DataDir:          get("TOWNHALL_DATA", "data"),
 		Embedder:         get("TOWNHALL_EMBEDDER", "auto"),
 		EmbeddingsFile:   get("TOWNHALL_EMBEDDINGS_FILE", filepath.Join(".cache", "embeddings", "glove-100k.bin")),
-		MaxFileBytes:     64 << 20,
+		MaxFileBytes:     32 << 20,
 		OpenAIBaseURL:    get("TOWNHALL_OPENAI_BASE_URL", ""),
 		OpenAIAPIKey:     get("TOWNHALL_OPENAI_API_KEY", getenv("OPENAI_API_KEY")),
 		OpenAIEmbedModel: get("TOWNHALL_OPENAI_EMBED_MODEL", "text-embedding-3-small"),
