@@ -19,6 +19,15 @@ const RRFK = 60
 // page, and those votes must add up. Each document keeps up to perDoc of
 // its chunks, best first; results are capped at limit documents' chunks.
 func Fuse(lists [][]Hit, weights []float64, limit, perDoc int) []Hit {
+	return FuseK(lists, weights, RRFK, limit, perDoc)
+}
+
+// FuseK is Fuse with rank constant k: a smaller k rewards the top ranks
+// of each list more.
+func FuseK(lists [][]Hit, weights []float64, k float64, limit, perDoc int) []Hit {
+	if k <= 0 {
+		k = RRFK
+	}
 	if perDoc <= 0 {
 		perDoc = 1
 	}
@@ -59,7 +68,7 @@ func Fuse(lists [][]Hit, weights []float64, limit, perDoc int) []Hit {
 				continue
 			}
 			counted[doc] = true
-			a.score += w / float64(RRFK+rank+1)
+			a.score += w / (k + float64(rank+1))
 			a.best = min(a.best, rank)
 			rank++
 		}

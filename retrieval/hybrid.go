@@ -86,6 +86,8 @@ type Hybrid struct {
 	// KeywordWeight and VectorWeight scale each arm's RRF contribution;
 	// zero means 1.
 	KeywordWeight, VectorWeight float64
+	// K is the reciprocal rank fusion constant; 0 means RRFK (60).
+	K float64
 	// Depth is how many candidates each arm contributes; 0 means 30.
 	Depth int
 	// Chunks fetches the text of hits an arm returned bare (see
@@ -129,7 +131,7 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 	case vr.err != nil:
 		return Dedupe(kh, limit, q.PerDocument), nil
 	}
-	fused := Fuse([][]Hit{kh, vr.hits}, []float64{weight(h.KeywordWeight), weight(h.VectorWeight)}, limit, q.PerDocument)
+	fused := FuseK([][]Hit{kh, vr.hits}, []float64{weight(h.KeywordWeight), weight(h.VectorWeight)}, h.K, limit, q.PerDocument)
 	if q.Bare {
 		return fused, nil
 	}

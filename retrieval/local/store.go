@@ -44,8 +44,10 @@ type Options struct {
 	// phrases); empty means plain, which measured better on the
 	// development suite so far (docs/retrieval.md).
 	HybridKeyword string
-	// VectorWeight scales the vector arm in fusion; 0 means 0.3.
+	// VectorWeight scales the vector arm in fusion; 0 means 0.5.
 	VectorWeight float64
+	// FusionK is the reciprocal rank fusion constant; 0 means 10.
+	FusionK float64
 }
 
 type meta struct {
@@ -170,11 +172,14 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 		if s.opt.HybridKeyword == "tuned" {
 			kw = s.keyword
 		}
-		vw := s.opt.VectorWeight
+		vw, k := s.opt.VectorWeight, s.opt.FusionK
 		if vw == 0 {
-			vw = 0.3
+			vw = 0.5
 		}
-		return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, Chunks: s.keyword}, nil
+		if k == 0 {
+			k = 10
+		}
+		return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, K: k, Chunks: s.keyword}, nil
 	case "bm25":
 		return s.keyword.Plain(), nil
 	case "keyword":
