@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // catalog holds every entry's facet values and date in memory, one row
@@ -144,8 +145,24 @@ func (c *catalog) ordinal(id string) int32 {
 // filter compiles q's filters against the dictionaries. ok is false when
 // a filter names no known value, so nothing can match.
 type compiledFilter struct {
-	single [numFacets]map[uint32]bool
-	ex     map[uint32]bool
+	single   [numFacets]map[uint32]bool
+	ex       map[uint32]bool
+	dates    bool
+	from, to int64 // Unix nanoseconds, from inclusive, to exclusive
+}
+
+// setDates bounds the entry date; zero times leave that side open.
+func (f *compiledFilter) setDates(from, to time.Time) {
+	if from.IsZero() && to.IsZero() {
+		return
+	}
+	f.dates, f.from, f.to = true, math.MinInt64+1, math.MaxInt64
+	if !from.IsZero() {
+		f.from = from.UnixNano()
+	}
+	if !to.IsZero() {
+		f.to = to.UnixNano()
+	}
 }
 
 func (c *catalog) compile(filters map[Facet][]string) (f compiledFilter, ok bool) {
@@ -177,6 +194,9 @@ func (c *catalog) compile(filters map[Facet][]string) (f compiledFilter, ok bool
 }
 
 func (f *compiledFilter) match(r *row) bool {
+	if f.dates && (r.date == noDate || r.date < f.from || r.date >= f.to) {
+		return false
+	}
 	for pos, set := range f.single {
 		if set != nil && !set[r.vals[pos]] {
 			return false

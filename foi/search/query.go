@@ -82,6 +82,9 @@ type Query struct {
 	// Filters keeps entries whose facet value is one of the given values;
 	// all facets must match.
 	Filters map[Facet][]string
+	// From and To bound the entry's date: From inclusive, To exclusive.
+	// Entries without a date are left out when either is set.
+	From, To time.Time
 	// Sort is the order; "" means relevance, or newest first when Text is
 	// empty.
 	Sort   Sort
@@ -207,6 +210,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			sel = ix.cat.all()
 		}
 		if f, ok := ix.cat.compile(q.Filters); ok {
+			f.setDates(q.From, q.To)
 			sel = ix.cat.narrow(sel, &f)
 		} else {
 			sel = nil
@@ -337,6 +341,12 @@ func (ix *Index) ranked(ctx context.Context, textQ query.Query, q Query, withBod
 			anyOf = append(anyOf, tq)
 		}
 		musts = append(musts, query.NewDisjunctionQuery(anyOf))
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		incl, excl := true, false // zero bounds are open
+		dq := query.NewDateRangeInclusiveQuery(q.From, q.To, &incl, &excl)
+		dq.SetField(fieldDate)
+		musts = append(musts, dq)
 	}
 	var qq query.Query = textQ
 	if len(musts) > 1 {

@@ -94,6 +94,8 @@ func TestSearch(t *testing.T) {
 		{"filters: any value within, all facets", search.Query{Text: "pothole", Filters: map[search.Facet][]string{
 			search.FacetStatus: {"successful", "not_held"}, search.FacetYear: {"2024"}}}, []string{"pot"}, 1, false},
 		{"law", search.Query{Filters: map[search.Facet][]string{search.FacetLaw: {"eir"}}}, []string{"air"}, 1, false},
+		{"dates: from inclusive, to exclusive", search.Query{From: day("2024-01-15"), To: day("2024-05-05")}, []string{"pot", "air"}, 2, false},
+		{"dates with text, by relevance", search.Query{Text: "pothole", From: day("2024-01-01")}, []string{"pot"}, 1, false},
 		{"no match", search.Query{Text: "zeppelin"}, []string{}, 0, false},
 		{"stop words only", search.Query{Text: "the of"}, []string{}, 0, false},
 	}

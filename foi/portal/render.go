@@ -1,0 +1,218 @@
+package portal
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/townhall-civic/townhall/foi"
+	"github.com/townhall-civic/townhall/foi/search"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageNames are the templates that are whole pages; each is parsed with
+// layout.html.
+var pageNames = []string{"search", "disclosure", "request", "confirm", "acknowledgement", "cases", "case", "error"}
+
+func parsePages() (map[string]*template.Template, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("portal: layout: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("portal: template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title      string
+	Council    string
+	Stylesheet string
+	Script     bool
+	Nav        string // "search", "request" or "cases": the current section
+	Officers   bool
+	Errors     []fieldError // for the error summary; the title gets "Error: "
+	Data       any
+}
+
+// fieldError is one problem with one form field, linked from the error
+// summary to the field's id.
+type fieldError struct {
+	Field   string // the input's id
+	Message string
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 rather than half a page.
+func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
+	d.Council = p.cfg.Council
+	d.Stylesheet = p.assets.stylesheet()
+	d.Script = p.assets.govuk
+	d.Officers = p.cfg.Officers && loopback(r)
+	if len(d.Errors) > 0 && !strings.HasPrefix(d.Title, "Error: ") {
+		d.Title = "Error: " + d.Title
+	}
+	var buf bytes.Buffer
+	if err := p.pages[name].ExecuteTemplate(&buf, "layout.html", d); err != nil {
+		p.cfg.Logger.Error("foi portal: render", "page", name, "err", err)
+		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// disclosurePath is a disclosure's permalink path. IDs are corpus paths
+// ("foi/requests/x.json", "log.csv#row-3"): each segment is escaped, so
+// '#' and '?' stay part of the ID.
+func disclosurePath(id string) string {
+	segs := strings.Split(id, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return "/foi/disclosures/" + strings.Join(segs, "/")
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "Not known"
+		}
+		return t.Format("2 January 2006")
+	},
+	"isoDate": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	},
+	"status":      func(s string) string { return statusLabel(foi.Status(s)) },
+	"statusTag":   func(s string) string { return statusTag(foi.Status(s)) },
+	"lawAbbrev":   func(s string) string { return foi.Law(s).Abbrev() },
+	"lawTitle":    func(s string) string { return foi.Law(s).Title() },
+	"exemption":   exemptionLabel,
+	"permalink":   disclosurePath,
+	"facetLegend": facetLegend,
+	"kindLabel":   kindLabel,
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
+	"add": func(a, b int) int { return a + b },
+}
+
+// statusLabel is the words shown for a status; an unknown one is shown
+// as stored.
+func statusLabel(s foi.Status) string {
+	if s == "" {
+		return "Not recorded"
+	}
+	return s.Display()
+}
+
+// statusTag is the govuk-tag modifier for a status.
+func statusTag(s foi.Status) string {
+	switch {
+	case s == foi.StatusSuccessful:
+		return "govuk-tag--green"
+	case s == foi.StatusPartiallySuccessful:
+		return "govuk-tag--turquoise"
+	case s == foi.StatusRejected || s == foi.StatusVexatious || s == foi.StatusVeryOverdue:
+		return "govuk-tag--red"
+	case s == foi.StatusOverdue:
+		return "govuk-tag--orange"
+	case s == foi.StatusNotHeld:
+		return "govuk-tag--purple"
+	case s == foi.StatusWaitingResponse || s == foi.StatusWaitingClarification || s == foi.StatusInternalReview:
+		return "govuk-tag--blue"
+	}
+	return "govuk-tag--grey"
+}
+
+// exemptionLabel turns an exemption key ("foia:40") into its citation
+// and plain-English title.
+func exemptionLabel(key string) string {
+	law, section, ok := strings.Cut(key, ":")
+	if !ok {
+		return key
+	}
+	if e, found := foi.LookupExemption(foi.Law(law), section); found {
+		return e.Citation() + ": " + e.Title
+	}
+	return key
+}
+
+func facetLegend(f search.Facet) string {
+	switch f {
+	case search.FacetKind:
+		return "Type of information"
+	case search.FacetYear:
+		return "Year received"
+	case search.FacetStatus:
+		return "Outcome"
+	case search.FacetLaw:
+		return "Law"
+	case search.FacetExemption:
+		return "Exemption applied"
+	case search.FacetDepartment:
+		return "Department"
+	case search.FacetTopic:
+		return "Topic"
+	}
+	return string(f)
+}
+
+func kindLabel(k string) string {
+	switch k {
+	case "foi":
+		return "FOI response"
+	case "spending":
+		return "Spending"
+	case "contracts":
+		return "Contract"
+	case "budget":
+		return "Budget"
+	}
+	return k
+}
+
+// facetValueLabel is how a facet value is shown.
+func facetValueLabel(f search.Facet, v string) string {
+	switch f {
+	case search.FacetStatus:
+		return statusLabel(foi.Status(v))
+	case search.FacetLaw:
+		return foi.Law(v).Abbrev()
+	case search.FacetExemption:
+		return exemptionLabel(v)
+	case search.FacetKind:
+		return kindLabel(v)
+	}
+	return v
+}
