@@ -10,7 +10,7 @@ BIN       := bin/townhall
 SHARED    ?= ../shared
 BENCHTIME ?= 1x
 
-.PHONY: all build run test test-deps vet bench eval-dev clean
+.PHONY: all build run test test-deps vet bench eval-dev clean govuk-frontend
 
 all: build
 
@@ -19,14 +19,29 @@ build:
 
 -include Makefile.embed
 
-run: build embeddings
+run: build embeddings govuk-frontend
 	$(BIN) ingest -manifest $(MANIFEST)
+	$(BIN) foi import -manifest $(MANIFEST)
 	$(BIN) serve -addr $(ADDR) -manifest $(MANIFEST)
+
+# govuk-frontend's compiled CSS, fonts, images and JavaScript for the FOI
+# portal, installed from npm into .cache/npm (without running scripts) and
+# served at /assets/. The portal still starts without it, with a plain
+# fallback stylesheet. Does nothing when the pinned version is present.
+GOVUK_FRONTEND_PKG ?= govuk-frontend@6.6.0
+GOVUK_FRONTEND_CSS := .cache/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
+
+govuk-frontend:
+	@if ! grep -qs '"version": "$(lastword $(subst @, ,$(GOVUK_FRONTEND_PKG)))"' .cache/npm/node_modules/govuk-frontend/package.json || [ ! -f "$(GOVUK_FRONTEND_CSS)" ]; then \
+		echo "npm install $(GOVUK_FRONTEND_PKG) into .cache/npm"; \
+		mkdir -p .cache/npm && \
+		npm install --ignore-scripts --no-audit --no-fund --loglevel=error --prefix .cache/npm $(GOVUK_FRONTEND_PKG); \
+	fi
 
 # test-deps installs what the integration tests need (word vectors now;
 # PostgreSQL with pgvector and chromium as those tests land). Each step is
 # idempotent and quick when already done.
-test-deps: embeddings
+test-deps: embeddings govuk-frontend
 
 test: test-deps
 	$(GO) vet ./...

@@ -19,6 +19,8 @@ type config struct {
 	OpenAIEmbedModel string // TOWNHALL_OPENAI_EMBED_MODEL
 	OllamaURL        string // TOWNHALL_OLLAMA_URL
 	OllamaEmbedModel string // TOWNHALL_OLLAMA_EMBED_MODEL
+
+	FOI foiEnv // TOWNHALL_FOI_* and TOWNHALL_PUBLIC_URL; see foi.go
 }
 
 func envConfig(getenv func(string) string) config {
@@ -39,6 +41,7 @@ func envConfig(getenv func(string) string) config {
 		OllamaURL:        get("TOWNHALL_OLLAMA_URL", "http://127.0.0.1:11434"),
 		OllamaEmbedModel: get("TOWNHALL_OLLAMA_EMBED_MODEL", "nomic-embed-text"),
 	}
+	c.FOI = foiEnvConfig(getenv)
 	if mb, err := strconv.Atoi(get("TOWNHALL_MAX_FILE_MB", "")); err == nil && mb > 0 {
 		c.MaxFileBytes = int64(mb) << 20
 	}

@@ -7,7 +7,8 @@
 //	townhall ingest -manifest FILE [-data DIR] [-force]
 //	townhall search -manifest FILE [-data DIR] [-n 10] [-kind KIND] [-retriever hybrid|bm25|vector] QUERY
 //	townhall eval   -suite FILE -manifest FILE -json OUT [-retriever hybrid|bm25|vector]
-//	townhall serve  -addr HOST:PORT -manifest FILE [-data DIR]
+//	townhall serve  -addr HOST:PORT -manifest FILE [-data DIR] [-foi-db FILE]
+//	townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files]
 //
 // Only this package reads flags and the environment; everything else is
 // configured through structs (see config.go).
@@ -65,7 +66,8 @@ Commands:
   ingest   load a manifest's sources into the local index (incremental)
   search   search the index and print the top documents
   eval     run an evaluation suite and write a JSON report
-  serve    run the web service
+  serve    run the web service (assistant, FOI portal at /foi/)
+  foi      import a manifest's FOI sources into the disclosure log
 
 Run "townhall COMMAND -h" for a command's flags.
 `
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runEval(ctx, args[1:], env, stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], env, stdout, stderr)
+	case "foi":
+		return runFOI(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -18,7 +18,10 @@ type ServerConfig struct {
 	Addr     string
 	Manifest string
 	DataDir  string
-	Logger   *slog.Logger
+	// FOIDB is the FOI database; "" means $TOWNHALL_FOI_DB, else foi.db
+	// in the index folder. Its search index sits beside it (foi.bleve).
+	FOIDB  string
+	Logger *slog.Logger
 }
 
 // Server is the townhall web service. Tests start it on ":0" with Run and
@@ -26,6 +29,7 @@ type ServerConfig struct {
 type Server struct {
 	cfg   ServerConfig
 	store *indexStore
+	foi   *foiStores
 	ln    net.Listener
 	srv   *http.Server
 	ready chan struct{}
@@ -43,6 +47,10 @@ func NewServer(ctx context.Context, cfg ServerConfig, env config) (*Server, erro
 	s := &Server{cfg: cfg, store: st, ready: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	if err := s.mountFOI(ctx, mux, env); err != nil {
+		st.Close()
+		return nil, err
+	}
 	s.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -88,8 +96,8 @@ func (s *Server) Addr() string {
 	return s.ln.Addr().String()
 }
 
-// Close releases the index.
-func (s *Server) Close() error { return s.store.Close() }
+// Close releases the indexes and the FOI database.
+func (s *Server) Close() error { return errors.Join(s.foi.Close(), s.store.Close()) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
@@ -102,6 +110,7 @@ func runServe(ctx context.Context, args []string, env config, stdout, stderr io.
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
 	manifest := fs.String("manifest", "", "sources manifest (YAML)")
 	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
+	foiDB := fs.String("foi-db", "", "FOI database (default $TOWNHALL_FOI_DB, else <index folder>/foi.db)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,7 +118,7 @@ func runServe(ctx context.Context, args []string, env config, stdout, stderr io.
 		return usageError("serve: -manifest is required")
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	s, err := NewServer(ctx, ServerConfig{Addr: *addr, Manifest: *manifest, DataDir: *data, Logger: logger}, env)
+	s, err := NewServer(ctx, ServerConfig{Addr: *addr, Manifest: *manifest, DataDir: *data, FOIDB: *foiDB, Logger: logger}, env)
 	if err != nil {
 		return err
 	}

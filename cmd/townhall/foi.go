@@ -1,0 +1,296 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+	_ "time/tzdata" // Europe/London for the day of receipt, whatever the host has installed
+
+	"github.com/townhall-civic/townhall/corpus/manifest"
+	"github.com/townhall-civic/townhall/foi"
+	"github.com/townhall-civic/townhall/foi/importer"
+	"github.com/townhall-civic/townhall/foi/portal"
+	"github.com/townhall-civic/townhall/foi/search"
+	"github.com/townhall-civic/townhall/foi/sqlite"
+	"github.com/townhall-civic/townhall/retrieval"
+)
+
+// foiEnv is the FOI portal's part of the environment.
+type foiEnv struct {
+	DB       string // TOWNHALL_FOI_DB: the FOI database (default <index dir>/foi.db)
+	Assets   string // TOWNHALL_FOI_ASSETS: govuk-frontend's dist/govuk folder
+	Nation   string // TOWNHALL_FOI_NATION: england-and-wales, scotland or northern-ireland
+	Officers bool   // TOWNHALL_FOI_OFFICERS=1 turns on the loopback-only case list
+	// PublicURL is TOWNHALL_PUBLIC_URL, the portal's public origin for
+	// feed and sitemap links.
+	PublicURL string
+	// KeepEmailDomains is TOWNHALL_FOI_KEEP_EMAIL_DOMAINS, comma-separated:
+	// the council's own domains, whose addresses are not redacted.
+	KeepEmailDomains []string
+	// Keep is TOWNHALL_FOI_KEEP, entries separated by ';': organisational
+	// text (switchboard number, postal address lines) that redaction keeps.
+	Keep []string
+}
+
+func foiEnvConfig(getenv func(string) string) foiEnv {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	e := foiEnv{
+		DB:        get("TOWNHALL_FOI_DB"),
+		Assets:    get("TOWNHALL_FOI_ASSETS"),
+		Nation:    get("TOWNHALL_FOI_NATION"),
+		PublicURL: get("TOWNHALL_PUBLIC_URL"),
+	}
+	if e.Assets == "" {
+		e.Assets = filepath.Join(".cache", "npm", "node_modules", "govuk-frontend", "dist", "govuk")
+	}
+	if e.Nation == "" {
+		e.Nation = string(foi.NationEnglandWales)
+	}
+	switch strings.ToLower(get("TOWNHALL_FOI_OFFICERS")) {
+	case "1", "true", "yes", "on":
+		e.Officers = true
+	}
+	e.KeepEmailDomains = splitList(get("TOWNHALL_FOI_KEEP_EMAIL_DOMAINS"), ",")
+	e.Keep = splitList(get("TOWNHALL_FOI_KEEP"), ";")
+	return e
+}
+
+func splitList(s, sep string) []string {
+	var out []string
+	for _, x := range strings.Split(s, sep) {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// foiPaths resolves the FOI database and search index for a manifest:
+// by default both live in the manifest's index folder.
+func foiPaths(env config, manifestPath, dataDir, db string) (dbPath, indexPath string) {
+	if dataDir == "" {
+		dataDir = env.indexDir(manifestPath)
+	}
+	if db == "" {
+		db = env.FOI.DB
+	}
+	if db == "" {
+		db = filepath.Join(dataDir, "foi.db")
+	}
+	return db, strings.TrimSuffix(db, filepath.Ext(db)) + ".bleve"
+}
+
+// foiStores is the open FOI database and its search index.
+type foiStores struct {
+	store *sqlite.Store
+	index *search.Index
+}
+
+func (s *foiStores) Close() error {
+	var errs []error
+	if s.index != nil {
+		errs = append(errs, s.index.Close())
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// openFOI opens the FOI database and its search index, rebuilding the
+// index from the database when it is missing, from another version, or
+// out of step (an import that stopped between the two).
+func openFOI(ctx context.Context, dbPath, indexPath string, log *slog.Logger) (*foiStores, error) {
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("open FOI database: %w", err)
+	}
+	s := &foiStores{store: st}
+	s.index, err = search.Open(indexPath, search.Options{})
+	if errors.Is(err, search.ErrIncompatible) {
+		log.Info("FOI search index is from another version; rebuilding", "path", indexPath)
+		if err = os.RemoveAll(indexPath); err == nil {
+			s.index, err = search.Open(indexPath, search.Options{})
+		}
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open FOI search index: %w", err)
+	}
+	want, err := st.CountDisclosures(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if have, err := s.index.Count(); err != nil || have != want {
+		log.Info("rebuilding FOI search index from the database", "disclosures", want, "indexed", have)
+		if err := rebuildFOIIndex(ctx, s, indexPath); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// rebuildFOIIndex replaces the search index with one built from every
+// stored disclosure.
+func rebuildFOIIndex(ctx context.Context, s *foiStores, indexPath string) error {
+	s.index.Close()
+	s.index = nil
+	if err := os.RemoveAll(indexPath); err != nil {
+		return err
+	}
+	ix, err := search.Open(indexPath, search.Options{})
+	if err != nil {
+		return fmt.Errorf("open FOI search index: %w", err)
+	}
+	s.index = ix
+	const page = 2000
+	for off := 0; ; off += page {
+		ds, _, err := s.store.FindDisclosures(ctx, foi.DisclosureFilter{Offset: off, Limit: page})
+		if err != nil {
+			return err
+		}
+		if err := ix.PutDisclosures(ctx, ds); err != nil {
+			return err
+		}
+		if len(ds) < page {
+			return nil
+		}
+	}
+}
+
+// newFOIPortal builds the portal over the FOI stores, with the main index
+// for related datasets.
+func newFOIPortal(s *foiStores, related retrieval.Searcher, council string, env config, log *slog.Logger) (*portal.Portal, error) {
+	nation, err := foi.ParseNation(env.FOI.Nation)
+	if err != nil {
+		return nil, usageError("TOWNHALL_FOI_NATION=%q: want england-and-wales, scotland or northern-ireland", env.FOI.Nation)
+	}
+	svc := foi.NewService(s.store, nation, time.Now)
+	if loc, err := time.LoadLocation("Europe/London"); err == nil {
+		svc.Location = loc
+	}
+	return portal.New(portal.Config{
+		Service: svc, Search: s.index, Related: related, Assets: env.FOI.Assets,
+		Council: council, BaseURL: env.FOI.PublicURL, Officers: env.FOI.Officers, Logger: log,
+	})
+}
+
+// mountFOI opens the FOI database and mounts the portal at /foi/,
+// /api/foi/ and /assets/.
+func (s *Server) mountFOI(ctx context.Context, mux *http.ServeMux, env config) error {
+	dbPath, indexPath := foiPaths(env, s.cfg.Manifest, s.cfg.DataDir, s.cfg.FOIDB)
+	st, err := openFOI(ctx, dbPath, indexPath, s.cfg.Logger)
+	if err != nil {
+		return err
+	}
+	related, err := s.store.searcher("hybrid")
+	if err != nil {
+		related = nil // related datasets are optional
+	}
+	p, err := newFOIPortal(st, related, s.store.manifest.Council, env, s.cfg.Logger)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	if !p.AssetsAvailable() {
+		s.cfg.Logger.Warn("govuk-frontend not installed; the FOI portal uses its fallback stylesheet (make test-deps)", "dir", env.FOI.Assets)
+	}
+	p.Register(mux)
+	s.foi = st
+	return nil
+}
+
+func runFOI(ctx context.Context, args []string, env config, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "import" {
+		fmt.Fprint(stderr, "usage: townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files] [-source PATH]...\n")
+		return usageError("foi: want the import command")
+	}
+	return runFOIImport(ctx, args[1:], env, stdout, stderr)
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// runFOIImport loads a manifest's FOI sources into the disclosure log.
+func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("foi import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	manifestPath := fs.String("manifest", "", "sources manifest (YAML)")
+	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
+	db := fs.String("db", "", "FOI database (default $TOWNHALL_FOI_DB, else <index folder>/foi.db)")
+	skipBad := fs.Bool("skip-bad-files", false, "import the files that load and report the rest, instead of changing nothing")
+	var sources listFlag
+	fs.Var(&sources, "source", "import only this manifest source path (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *manifestPath == "" {
+		return usageError("foi import: -manifest is required")
+	}
+	m, err := manifest.Load(*manifestPath)
+	if err != nil {
+		return err
+	}
+	dbPath, indexPath := foiPaths(env, *manifestPath, *data, *db)
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	s, err := openFOI(ctx, dbPath, indexPath, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	rep, err := importer.Import(ctx, m, importer.Options{
+		Loaders: loaders(), MaxFileBytes: env.MaxFileBytes, SkipBadFiles: *skipBad, Sources: sources,
+		Detect: foi.DetectOptions{KeepEmailDomains: env.FOI.KeepEmailDomains, Keep: env.FOI.Keep},
+	}, s.store, s.index)
+	if rep != nil {
+		printFOIReport(stdout, rep)
+	}
+	if err != nil {
+		var bad *importer.BadFilesError
+		if errors.As(err, &bad) {
+			return &exitError{code: 3, err: err}
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Imported %d disclosures (%d redactions audited) into %s in %s.\n",
+		rep.Disclosures, rep.Redactions, dbPath, time.Since(start).Round(time.Millisecond))
+	if len(rep.Failures) > 0 {
+		fmt.Fprintf(stdout, "%d file(s) skipped:\n", len(rep.Failures))
+		for _, f := range rep.Failures {
+			fmt.Fprintf(stdout, "  %s\n", f)
+		}
+	}
+	return nil
+}
+
+func printFOIReport(w io.Writer, rep *importer.Report) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tFILES\tFAILED\tDISCLOSURES\tWITH EXEMPTIONS\tREDACTIONS\tSTATUSES")
+	for _, s := range rep.Sources {
+		var st []string
+		for k, n := range s.ByStatus {
+			st = append(st, fmt.Sprintf("%s %d", k, n))
+		}
+		sort.Strings(st)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Path, s.Files, s.Failed, s.Disclosures, s.WithExemptions, s.Redactions, strings.Join(st, ", "))
+	}
+	tw.Flush()
+}
