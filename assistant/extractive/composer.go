@@ -50,6 +50,10 @@ type Composer struct {
 
 	mu    sync.Mutex
 	cache map[string][]analysed // chunk analyses by chunk ID and text hash
+
+	// trace, if set, sees every scored candidate and the units picked;
+	// tests use it to explain a choice.
+	trace func(q question, units, picked []*unit)
 }
 
 var _ assistant.Composer = (*Composer)(nil)
@@ -83,7 +87,11 @@ type unit struct {
 	pos     int // position within the chunk
 	terms   map[string]bool
 	ctx     map[string]bool // terms of the title, headings and lead-in
-	facts   factSet
+	// near holds the terms of the units just before and after this one
+	// in the same chunk: "If this fits, call the police on 101" follows
+	// the list item that says what "this" is.
+	near  map[string]bool
+	facts factSet
 	// headAsks holds the facts the unit's headings ask for ("Cost",
 	// "How long each permit lasts").
 	headAsks factSet
@@ -95,7 +103,14 @@ type unit struct {
 	expanded bool
 	rel      float64 // weighted share of question terms in the unit
 	cover    float64 // the same, counting the unit's context too
-	score    float64
+	around   float64 // the same, counting the neighbouring units too
+	// procedure marks the FOI process text every response carries
+	// (acknowledgements, re-use licence, review rights).
+	procedure bool
+	// docWeight is the weight of the unit's document: its retrieval rank
+	// and how much of the question it covers as a whole.
+	docWeight float64
+	score     float64
 }
 
 // Compose implements assistant.Composer. It returns an error wrapping
@@ -118,41 +133,58 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		return nil, errUngrounded("nothing retrieved")
 	}
 	weights := idf(q, units)
-	total, missing := 0.0, 0.0
-	for _, t := range q.terms {
+	total, missing, topicTotal := 0.0, 0.0, 0.0
+	for _, t := range q.all() {
 		if w, ok := weights[t]; ok {
 			total += w
-		} else {
+			if _, want := wantKind(t); !want {
+				topicTotal += w
+			}
+		} else if _, want := wantKind(t); !want {
 			// A question term no candidate holds may be the topic the
 			// hits miss, or just an informal word: count it at half the
 			// weight of the rarest term when judging grounding.
 			missing += 0.5 * math.Log(1+float64(len(units)))
 		}
 	}
-	if total == 0 {
+	if topicTotal == 0 {
 		return nil, errUngrounded("no question term appears in the retrieved text")
 	}
+	docWeight := docWeights(q, units, weights, topicTotal)
 	best := 0.0
 	for _, u := range units {
-		u.rel, u.cover = 0, 0
-		for _, t := range q.terms {
+		u.docWeight = docWeight[u.doc]
+		u.rel, u.cover, u.around = 0, 0, 0
+		topic := 0.0
+		for _, t := range q.all() {
+			w := weights[t]
 			switch {
-			case u.terms[t]:
-				u.rel += weights[t]
-				u.cover += weights[t]
+			case u.has(t):
+				u.rel += w
+				u.cover += w
+				u.around += w
 			case u.ctx[t]:
-				u.cover += weights[t]
+				u.cover += w
+				u.around += w
+			case u.near[t]:
+				u.around += w
+			default:
+				continue
+			}
+			if _, want := wantKind(t); !want && (u.terms[t] || u.ctx[t]) {
+				topic += w
 			}
 		}
 		u.rel /= total
 		u.cover /= total
+		u.around /= total
 		u.score = unitScore(u, q)
 		if u.kind != kindLabel {
-			best = max(best, u.cover)
+			best = max(best, topic/topicTotal)
 		}
 	}
-	if best*total/(total+missing) < c.opt.MinCoverage {
-		return nil, errUngrounded("best coverage " + strconv.FormatFloat(best*total/(total+missing), 'f', 2, 64))
+	if grounded := best * topicTotal / (topicTotal + missing); grounded < c.opt.MinCoverage {
+		return nil, errUngrounded("best coverage " + strconv.FormatFloat(grounded, 'f', 2, 64))
 	}
 	maxSent, maxWords := c.opt.MaxSentences, c.opt.MaxWords
 	if in.Needs.PlainEnglish || in.Needs.LowLiteracy || in.Channel == assistant.ChannelSMS {
@@ -162,6 +194,9 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		maxWords = min(maxWords, 45)
 	}
 	picked := pick(units, q, weights, total, maxSent, maxWords)
+	if c.trace != nil {
+		c.trace(q, units, picked)
+	}
 	if len(picked) == 0 {
 		return nil, errUngrounded("no unit worth quoting")
 	}
@@ -269,7 +304,8 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 		request := requestPart(ch)
 		expanded := h.Score == expandedScore
 		ordinal := chunkOrdinal(ch)
-		for p, a := range c.analyse(ch) {
+		as := c.analyse(ch)
+		for p, a := range as {
 			if prev, ok := seen[a.key]; ok {
 				if prev.doc != doc {
 					prev.boiler = true // the same words in two documents: a footer
@@ -278,14 +314,33 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 			}
 			u := &unit{
 				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
-				terms: a.terms, ctx: a.ctx, facts: a.facts, headAsks: a.headAsks,
+				terms: a.terms, ctx: a.ctx, near: neighbours(as, p), facts: a.facts, headAsks: a.headAsks,
 				request: request, words: a.words, expanded: expanded,
+				procedure: ch.Kind == corpus.KindFOI && foiProcedure(a.text),
 			}
 			seen[a.key] = u
 			out = append(out, u)
 		}
 	}
 	return out
+}
+
+// neighbours returns the terms of the quotable units either side of
+// as[p], or nil.
+func neighbours(as []analysed, p int) map[string]bool {
+	var m map[string]bool
+	for _, q := range []int{p - 1, p + 1} {
+		if q < 0 || q >= len(as) || as[q].kind == kindLabel {
+			continue
+		}
+		if m == nil {
+			m = make(map[string]bool, len(as[q].terms))
+		}
+		for t := range as[q].terms {
+			m[t] = true
+		}
+	}
+	return m
 }
 
 // analysed is what a chunk's text says, independent of any question.
@@ -361,16 +416,6 @@ func asks(s string) bool {
 	return asking.MatchString(lower)
 }
 
-// requestPart reports a chunk from the asking side of an FOI thread (the
-// request or a follow-up), as opposed to the authority's response.
-func requestPart(ch corpus.Chunk) bool {
-	if ch.Kind != corpus.KindFOI || len(ch.Headings) == 0 {
-		return false
-	}
-	h := strings.ToLower(ch.Headings[len(ch.Headings)-1])
-	return strings.HasPrefix(h, "request") || strings.HasPrefix(h, "follow")
-}
-
 func chunkOrdinal(ch corpus.Chunk) int {
 	if i := strings.LastIndexByte(ch.ID, '~'); i >= 0 {
 		if n, err := strconv.Atoi(ch.ID[i+1:]); err == nil {
@@ -380,58 +425,62 @@ func chunkOrdinal(ch corpus.Chunk) int {
 	return 0
 }
 
-// idf weights each question term by log(1 + N/df) over the candidate
-// units, so a term every candidate shares counts for little. Terms in no
-// candidate weigh nothing: they cannot be quoted.
+// idf weights each question term by how rare it is among the candidates
+// and in everyday English. Among the candidates it is the geometric mean
+// of log(1 + N/df) over units and over documents: counted over units
+// alone, the topic of the best page is common because the page repeats
+// it; over the few documents alone, every term is rare. The background
+// specificity (see background) tempers it by the square root, so that
+// "come" and "look" count for less than "mould". Terms in no candidate
+// weigh nothing: they cannot be quoted.
 func idf(q question, units []*unit) map[string]float64 {
-	w := make(map[string]float64, len(q.terms))
+	w := make(map[string]float64, len(q.terms)+len(q.wants))
 	n := float64(len(units))
-	for _, t := range q.terms {
-		df := 0
+	bg := loadBackground()
+	docs := 0
+	for _, u := range units {
+		docs = max(docs, u.doc+1)
+	}
+	inDoc := make([]bool, docs)
+	for _, t := range q.all() {
+		df, dd := 0, 0
+		clear(inDoc)
 		for _, u := range units {
-			if u.terms[t] || u.ctx[t] {
+			if u.has(t) || u.ctx[t] {
 				df++
+				if !inDoc[u.doc] {
+					inDoc[u.doc] = true
+					dd++
+				}
 			}
 		}
-		if df > 0 {
-			w[t] = math.Log(1 + n/float64(df))
+		if df == 0 {
+			continue
 		}
+		x := math.Sqrt(math.Log(1+n/float64(df)) * math.Log(1+float64(docs)/float64(dd)))
+		w[t] = x * math.Sqrt(bg.specificity(t))
 	}
 	return w
 }
 
 // unitScore is a unit's relevance on its own: question terms in the text
-// and (less) in its headings, a bonus for holding the kind of fact asked
-// for, and discounts for length, position and document rank.
+// and (less) in its headings and neighbours, a bonus for holding the kind
+// of fact asked for, and discounts for length, position and document
+// rank. The fact bonus is scaled by how much of the question the unit and
+// its surroundings cover: a figure in a sentence about something else
+// answers nothing.
 func unitScore(u *unit, q question) float64 {
 	if u.kind == kindLabel {
 		return 0
 	}
-	base := u.rel + 0.35*(u.cover-u.rel)
+	base := u.rel + 0.35*(u.cover-u.rel) + 0.2*(u.around-u.cover)
 	if base == 0 {
 		return 0
 	}
-	bonus := 0.0
-	for k := range numFactKinds {
-		if q.asks.has(k) && u.facts.has(k) {
-			switch {
-			case k == factCount, k == factAmount && !strings.ContainsAny(u.text, "0123456789"):
-				bonus += 0.15 // any figure, or "free" with no price
-			default:
-				bonus += 0.3
-			}
-		}
-	}
-	for k := range numFactKinds {
-		// A section headed "Cost" or "How long each permit lasts"
-		// answers the question that asks it.
-		if q.asks.has(k) && u.headAsks.has(k) {
-			bonus += 0.15
-		}
-	}
-	s := base + min(bonus, 0.6)
+	bonus := factBonus(u, q)
+	s := base + min(bonus, 0.6)*topical(u)
 	switch {
-	case u.words < 4 && u.kind != kindRow:
+	case u.words < 4 && u.kind != kindRow && bonus == 0:
 		s *= 0.5
 	case u.words > 45:
 		s *= 0.7
@@ -447,7 +496,10 @@ func unitScore(u *unit, q question) float64 {
 		s *= 0.4
 	}
 	if u.request {
-		s *= 0.6
+		s *= 0.45
+	}
+	if u.procedure {
+		s *= 0.3
 	}
 	if u.boiler {
 		s *= 0.3
@@ -460,9 +512,90 @@ func unitScore(u *unit, q question) float64 {
 	if g := assistant.Grade(u.text); g > 6 {
 		s *= 1 - 0.05*min(g-6, 10)
 	}
-	s *= 1 / (1 + 0.5*float64(u.doc))
+	s *= u.docWeight
 	s *= 1 - 0.01*float64(min(u.pos, 20))
 	return s
+}
+
+// docWeights weighs each document (by rank among the hits' documents) by
+// its rank and by the share of the question's topic it covers anywhere
+// in its text, titles and headings, next to the best-covering document.
+// Retrieval ranks by similarity to the whole question; a document that
+// lacks a specific term of it ("Hyndburn", "half term") answers another
+// question, however high it ranks.
+func docWeights(q question, units []*unit, weights map[string]float64, topicTotal float64) []float64 {
+	n := 0
+	for _, u := range units {
+		n = max(n, u.doc+1)
+	}
+	has := make([]map[string]bool, n)
+	for _, u := range units {
+		if has[u.doc] == nil {
+			has[u.doc] = map[string]bool{}
+		}
+		for _, t := range q.terms {
+			if u.terms[t] || u.ctx[t] {
+				has[u.doc][t] = true
+			}
+		}
+	}
+	cover := make([]float64, n)
+	best := 0.0
+	for d := range n {
+		for t := range has[d] {
+			cover[d] += weights[t]
+		}
+		cover[d] /= topicTotal
+		best = max(best, cover[d])
+	}
+	out := make([]float64, n)
+	for d := range n {
+		out[d] = 1 / (1 + 0.5*float64(d))
+		if best > 0 {
+			out[d] *= cover[d] / best
+		}
+	}
+	return out
+}
+
+// has reports whether u's own text holds question term t, or for a
+// pseudo-term the kind of fact it stands for.
+func (u *unit) has(t string) bool {
+	if k, ok := wantKind(t); ok {
+		return u.facts.has(k) || k == factAmount && u.facts.has(factFree)
+	}
+	return u.terms[t]
+}
+
+// factBonus rewards a unit for holding the kinds of fact the question asks
+// for, or for sitting under a heading that asks for them ("Cost", "How
+// long each permit lasts").
+func factBonus(u *unit, q question) float64 {
+	bonus := 0.0
+	for k := range numFactKinds {
+		if !q.asks.has(k) {
+			continue
+		}
+		switch {
+		case k == factCount && u.facts.has(k):
+			bonus += 0.15 // any figure
+		case u.facts.has(k):
+			bonus += 0.3
+		case k == factAmount && u.facts.has(factFree):
+			bonus += 0.15 // "free" with no price
+		}
+		if u.headAsks.has(k) {
+			bonus += 0.15
+		}
+	}
+	return bonus
+}
+
+// topical is how far a unit's surroundings are about the question, from 0
+// to 1: the share of the question its text, headings and neighbours
+// cover, with 30% of it counting in full.
+func topical(u *unit) float64 {
+	return min(1, u.around/0.3)
 }
 
 // pick chooses units greedily: each step takes the unit whose own score
@@ -474,6 +607,7 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 	var picked []*unit
 	covered := map[string]bool{}
 	var factsCovered factSet
+	freeCovered := false
 	docs := map[int]bool{}
 	taken := make([]bool, len(units))
 	words := 0
@@ -500,10 +634,17 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 			novel /= total
 			newFacts := 0.0
 			for k := range numFactKinds {
-				if k != factCount && q.asks.has(k) && u.facts.has(k) && !factsCovered.has(k) {
+				if k == factCount || !q.asks.has(k) || factsCovered.has(k) {
+					continue
+				}
+				switch {
+				case u.facts.has(k):
 					newFacts += 0.3
+				case k == factAmount && u.facts.has(factFree) && !freeCovered:
+					newFacts += 0.15
 				}
 			}
+			newFacts *= topical(u)
 			g := u.score + 0.5*novel + newFacts - 0.5*red
 			if len(picked) > 0 && !docs[u.doc] {
 				if newFacts > 0 {
@@ -532,7 +673,10 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		for t := range u.terms {
 			covered[t] = true
 		}
-		factsCovered |= u.facts
+		if topical(u) >= 0.5 {
+			factsCovered |= u.facts
+			freeCovered = freeCovered || u.facts.has(factFree)
+		}
 	}
 	return picked
 }

@@ -2,6 +2,7 @@ package extractive
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -13,12 +14,16 @@ import (
 type factKind int
 
 const (
-	factAmount   factKind = iota // how much: £25, 50p, free
+	factAmount   factKind = iota // how much: £25, 50p, 25%
 	factTime                     // when: 10am, Thursday, 1 April
 	factDuration                 // how long: 2 working days, 28 days
 	factPhone                    // who do I call: 0114 273 4567, 101
 	factCount                    // how many: any figure
 	numFactKinds
+	// factFree is "free" or "no charge": an answer to "does it cost
+	// anything?", but only half an answer to "how much is it?". It is
+	// never asked for on its own.
+	factFree = numFactKinds
 )
 
 // factSet is a set of fact kinds.
@@ -28,28 +33,80 @@ func (s factSet) has(k factKind) bool { return s&(1<<k) != 0 }
 
 // question is what Compose needs to know about the question.
 type question struct {
-	terms []string // distinct stems and figures, stop words left out
+	// terms are the distinct stems and figures of the question's topic:
+	// stop words and the words that name the kind of fact asked for
+	// ("cost", "phone") are left out.
+	terms []string
 	asks  factSet
+	// wants are the kinds of fact asked for as pseudo-terms, one per
+	// kind ("#0" for an amount). A unit holding such a fact "contains"
+	// the term, so that "Price: £30" answers "how much does it cost"
+	// though it shares no word with it. They weigh like terms, by how
+	// rare the fact is among the candidates.
+	wants []string
+}
+
+// all returns the topic terms and the pseudo-terms of the facts asked for.
+func (q question) all() []string { return append(q.terms[:len(q.terms):len(q.terms)], q.wants...) }
+
+// wantTerm is the pseudo-term of a kind of fact.
+func wantTerm(k factKind) string { return "#" + strconv.Itoa(int(k)) }
+
+// wantKind returns the kind of fact a pseudo-term stands for.
+func wantKind(t string) (factKind, bool) {
+	if len(t) != 2 || t[0] != '#' {
+		return 0, false
+	}
+	return factKind(t[1] - '0'), true
+}
+
+// cueWords name a kind of fact; a question term among them is answered
+// by a fact of that kind.
+var cueWords = map[factKind][]string{
+	factAmount:   {"cost", "costs", "price", "prices", "fee", "fees", "charge", "charges", "charged", "pay", "paid", "spend", "spent", "expensive", "cheap", "cheaper", "afford"},
+	factTime:     {"time", "times", "date", "dates", "deadline", "open", "opening", "hours"},
+	factDuration: {"quick", "quickly", "fast", "soon", "wait"},
+	factPhone:    {"phone", "telephone", "ring", "call", "number", "helpline", "contact"},
+	factCount:    {"number", "total"},
 }
 
 // askCues say which facts a (lower-cased) question asks for. They are general question
 // forms, not words from any particular question.
 var askCues = [numFactKinds]*regexp.Regexp{
-	factAmount:   regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bcosting\b|\bprices?\b|\bfees?\b|\bcharges?\b|\bcharged\b|\bpay\b|\bpaid\b|\bspen[dt]\b|\bexpensive\b|\bcheap\b|\bafford|£|\bworth\b|\bvalue\b|\brent\b|\bfree\b`),
-	factTime:     regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bopen\b|\bopening\b|\bclos(e|es|ing)\b|\bwhat days?\b|\bwhich days?\b|\bdates?\b|\bdeadline\b|\bcut[ -]?off\b|\bby when\b|\buntil\b|\bstarts?\b`),
-	factDuration: regexp.MustCompile(`\bhow long\b|\bhow quick(ly)?\b|\bhow soon\b|\bhow far ahead\b|\bhow much notice\b|\bnotice\b|\bhow many (days|weeks|months|years)\b|\bwithin\b|\bvalid\b|\blast\b`),
-	factPhone:    regexp.MustCompile(`\bphone\b|\btelephone\b|\bring\b|\bcall\b|\bnumber (to|for)\b|\bhelpline\b|\bcontact\b|\bwho (do|should|can) (i|we)\b`),
+	factAmount:   regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bcosting\b|\bprices?\b|\bfees?\b|\bcharges?\b|\bcharged\b|\b(have|need|got) to pay\b|\bpay (for|anything|extra|more|less)\b|\bdid \w+( \w+)? pay\b|\bspen[dt]\b|\bexpensive\b|\bcheap(er)?\b|\bafford|£|\bworth\b|\bvalue\b|\bfree\b|\bdiscounts?\b|\breductions?\b|\blimit\b|\bpremium\b`),
+	factTime:     regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bopen\b|\bopening\b|\bclos(e|es|ing)\b|\bwhat days?\b|\bwhich days?\b|\bdates?\b|\bdeadline\b|\bcut[ -]?off\b|\bby when\b|\buntil\b|\blast day\b|\bhow (late|early)\b|\bhours\b`),
+	factDuration: regexp.MustCompile(`\bhow long\b|\bhow (quick|quickly|fast|soon)\b|\bhow far (ahead|in advance)\b|\bhow much notice\b|\bnotice\b|\bhow many (days|weeks|months|years|hours)\b|\bwithin\b|\bvalid\b|\bturnaround\b|\bwait\b`),
+	factPhone:    regexp.MustCompile(`\bphone\b|\btelephone\b|\bring\b|\bcall\b|\bnumber (to|for)\b|\bhelpline\b|\bcontact\b|\bwho (do|should|can) (i|we) (ring|call|contact|phone|speak|talk|tell|report)\b`),
 	factCount:    regexp.MustCompile(`\bhow many\b|\bnumber of\b|\btotal\b|\bhow often\b|\bwhat percentage\b`),
 }
+
+// howMuchOf finds the word after "how much": a noun there ("how much
+// salt") asks for a quantity, a verb ("how much is it") for a price.
+var howMuchOf = regexp.MustCompile(`\bhow much ([a-z]+)`)
+
+// notQuantity are the words after "how much" that do not name a quantity.
+var notQuantity = map[string]bool{
+	"is": true, "are": true, "was": true, "were": true, "does": true, "do": true, "did": true, "will": true,
+	"would": true, "can": true, "could": true, "should": true, "it": true, "its": true, "to": true, "for": true,
+	"of": true, "have": true, "has": true, "i": true, "we": true, "they": true, "you": true, "u": true, "the": true,
+	"a": true, "an": true, "my": true, "our": true, "in": true, "on": true, "more": true, "less": true, "extra": true,
+}
+
+// moneyWords say that a "how much" question is about money; without one,
+// "how much salt" asks for a quantity, any figure.
+var moneyWords = regexp.MustCompile(`\bcosts?\b|\bpay|\bpaid\b|\bprice|\bfees?\b|\bcharg|\bspen[dt]|£|\bmoney\b|\bbudget|\bworth\b|\bis it\b|\bafford|\bgrant|\bfine\b|\bfines\b|\brent\b|\bsave\b`)
 
 // factPatterns find each kind of fact in a unit's lower-cased text; a
 // nil entry is checked in code.
 var factPatterns = [numFactKinds]*regexp.Regexp{
-	factAmount:   regexp.MustCompile(`£\s?\d|\b\d+(\.\d{2})?\s?(p|pence|pounds)\b|\bfree\b|\bno charge\b|\bnot charge|\bno cost\b|\bno fee\b`),
+	factAmount:   regexp.MustCompile(`£\s?\d|\b\d+(\.\d{2})?\s?(p|pence|pounds)\b|\d\s?%|\b\d+ per ?cent\b`),
 	factTime:     regexp.MustCompile(`\b\d{1,2}([:.]\d{2})?\s?(am|pm)\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b`),
 	factDuration: regexp.MustCompile(`\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty)\s(working |calendar |clear |full )?(days?|weeks?|months?|years?|hours?|minutes?|mins)\b|\bwithin\b|\buntil\b|\bvalid (for|until)\b`),
 	factPhone:    regexp.MustCompile(`\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b0\d{9,10}\b|\b(999|101|111)\b`),
 }
+
+// freeRx finds "free" as a word ("free of charge", not "freedom").
+var freeRx = regexp.MustCompile(`\bfree\b`)
 
 // timeNames finds times and dates written in words; factPatterns[factTime]
 // finds those written in figures.
@@ -149,14 +206,36 @@ func parseQuestion(text string) question {
 		}
 	}
 	q.asks = asksIn(text)
+	cue := map[string]bool{}
+	for k := range numFactKinds {
+		if !q.asks.has(k) {
+			continue
+		}
+		q.wants = append(q.wants, wantTerm(k))
+		for _, w := range cueWords[k] {
+			for _, t := range termsOf(w) {
+				cue[t] = true
+			}
+		}
+	}
+	var topic []string
+	for _, t := range q.terms {
+		if !cue[t] {
+			topic = append(topic, t)
+		}
+	}
+	if len(topic) > 0 {
+		// Unless the cue is all there is ("what's the phone number?").
+		q.terms = topic
+	}
 	return q
 }
 
 // askHints hold a substring of every cue in askCues, by kind.
 var askHints = [numFactKinds][]string{
-	factAmount:   {"much", "cost", "pric", "fee", "charg", "pay", "paid", "spen", "expens", "cheap", "afford", "£", "worth", "valu", "rent", "free"},
-	factTime:     {"when", "time", "open", "clos", "day", "date", "deadline", "cut", "until", "start"},
-	factDuration: {"how long", "quick", "soon", "ahead", "notice", "how many", "within", "valid", "last"},
+	factAmount:   {"much", "cost", "pric", "fee", "charg", "pay", "spen", "expens", "cheap", "afford", "£", "worth", "valu", "free", "discount", "reduction", "limit", "premium"},
+	factTime:     {"when", "time", "open", "clos", "day", "date", "deadline", "cut", "until", "how late", "how early", "hours"},
+	factDuration: {"how long", "quick", "fast", "soon", "how far", "notice", "how many", "within", "valid", "turnaround", "wait"},
 	factPhone:    {"phone", "ring", "call", "number", "helpline", "contact", "who "},
 	factCount:    {"how many", "number of", "total", "how often", "percentage"},
 }
@@ -177,6 +256,9 @@ func asksIn(text string) factSet {
 			s |= 1 << k
 		}
 	}
+	if m := howMuchOf.FindStringSubmatch(text); m != nil && !notQuantity[m[1]] && !moneyWords.MatchString(text) {
+		s |= 1 << factCount // "how much salt": a quantity
+	}
 	return s
 }
 
@@ -189,11 +271,12 @@ func factsIn(text string) factSet {
 	if digit {
 		s |= 1 << factCount
 	}
-	if poundFigure(lower) || strings.Contains(lower, "no charge") || strings.Contains(lower, "not charge") ||
-		strings.Contains(lower, "no cost") || strings.Contains(lower, "no fee") ||
-		strings.Contains(lower, "free") && factPatterns[factAmount].MatchString(lower) ||
-		digit && strings.Contains(lower, "p") && factPatterns[factAmount].MatchString(lower) {
+	if poundFigure(lower) || digit && (strings.Contains(lower, "p") || strings.Contains(lower, "%") || strings.Contains(lower, "cent")) && factPatterns[factAmount].MatchString(lower) {
 		s |= 1 << factAmount
+	}
+	if strings.Contains(lower, "no charge") || strings.Contains(lower, "not charge") || strings.Contains(lower, "no cost") ||
+		strings.Contains(lower, "no fee") || strings.Contains(lower, "free") && freeRx.MatchString(lower) {
+		s |= 1 << factFree
 	}
 	if digit && factPatterns[factTime].MatchString(lower) || hinted(lower, factHints[factTime]) && timeNames.MatchString(lower) {
 		s |= 1 << factTime

@@ -1,0 +1,73 @@
+package extractive
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/townhall-civic/townhall/corpus"
+)
+
+// This file reads FOI threads: a request, the authority's
+// acknowledgement and its response. The answer to a resident's question
+// is in the response; the request only restates the question.
+
+// requestPart reports a chunk from the asking side of an FOI thread (the
+// request or a follow-up), as opposed to the authority's response.
+func requestPart(ch corpus.Chunk) bool {
+	if ch.Kind != corpus.KindFOI || len(ch.Headings) == 0 {
+		return false
+	}
+	h := strings.ToLower(ch.Headings[len(ch.Headings)-1])
+	return strings.HasPrefix(h, "request") || strings.HasPrefix(h, "follow")
+}
+
+// procedureCues match the process text that every FOI acknowledgement and
+// response carries whatever was asked: the thanks and reference, the
+// statutory deadline, the re-use licence, review and complaint rights and
+// the e-mail disclaimer. It says nothing about the subject.
+var procedureCues = regexp.MustCompile(strings.Join([]string{
+	`\bthank you for your (request|e-?mail|correspondence|letter)\b`,
+	`\b(which|that) we received on\b`,
+	`\b(has|have) been (logged|dealt with|treated) (as|under)\b`,
+	`\bwill be dealt with under\b`,
+	`\b(states|requires) that we (must )?respond\b`,
+	`\bmust respond to you within\b`,
+	`\breference number\b.{0,30}\b(above|below|request)\b`,
+	`\bopen government licen[cs]e\b`,
+	`\bterms of the ogl\b`,
+	`\bre-?us(e|ing) (the|this) information\b`,
+	`\battribution statement\b`,
+	`\bcontains public sector information\b`,
+	`\binternal review\b`,
+	`\binformation commissioner\b`,
+	`\bico\.org\.uk\b`,
+	`\bdo not hesitate to contact\b`,
+	`\bif you have any (further )?(queries|questions)\b`,
+	`\bunhappy with the (response|way)\b`,
+	`\bremain dissatisfied\b`,
+	`\bthis e-?mail,? and any attachments\b`,
+	`\bintended solely for\b`,
+	`\bmisdirected\b`,
+	`\bviruses\b`,
+	`\bprotectively marked\b`,
+	`\bplease find\b.{0,40}\bresponse\b`,
+	`\bapologi[sz]e for (the delay|responding|the late)\b`,
+	`\bset out below\b`,
+}, "|"))
+
+// procedureHints hold a word of every cue above.
+var procedureHints = []string{"thank you", "received on", "been", "dealt with", "respond", "reference number",
+	"licen", "ogl", "re-us", "reus", "attribution", "public sector information", "review", "commissioner", "ico.",
+	"hesitate", "queries", "questions", "unhappy", "dissatisfied", "attachments", "intended solely", "misdirected",
+	"virus", "protectively", "please find", "apologi", "set out below"}
+
+// foiProcedure reports FOI process text that answers nothing.
+func foiProcedure(text string) bool {
+	lower := strings.ToLower(text)
+	for _, h := range procedureHints {
+		if strings.Contains(lower, h) {
+			return procedureCues.MatchString(lower)
+		}
+	}
+	return false
+}

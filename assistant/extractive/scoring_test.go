@@ -1,0 +1,176 @@
+package extractive
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/retrieval"
+)
+
+// Invented fixtures for the scoring rules.
+var (
+	abandonedCars = chunk("pages/abandoned-vehicles.html", 2, "Abandoned vehicles", "https://www.example.gov.uk/abandoned-vehicles",
+		[]string{"Abandoned vehicles", "Police responsibility"},
+		"The police remove a vehicle if:\n\n- it is blocking the road\n- it has been set on fire\n\n"+
+			"If this fits the vehicle you are reporting, call the police on 101.\n\nWe remove other abandoned vehicles within 10 working days.")
+	skipHire = chunk("pages/skips.html", 0, "Skip permits", "https://www.example.gov.uk/skips", []string{"Skip permits", "Prices"},
+		"A skip on the road needs a permit from us.\n\nPermit for 14 days: £45\n\nWe aim to issue permits within 3 working days.")
+)
+
+func TestComposeAnswersTheKindOfFactAsked(t *testing.T) {
+	tests := []struct {
+		name, q string
+		h       []retrieval.Hit
+		want    string
+	}{
+		// "£45" shares no word with "cost"; the price answers it.
+		{"a price answers cost", "what does a skip permit cost?", hits(skipHire), "£45"},
+		// The number is in the sentence after the list item the
+		// question matches ("set on fire"): neighbours count.
+		{"a number beside the matching item", "someone set fire to a car and left it, who do I ring?", hits(abandonedCars), "101"},
+		{"a duration for how quickly", "how quickly do you issue a skip permit?", hits(skipHire), "3 working days"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := answerText(compose(t, New(Options{}), tt.q, tt.h))
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("answer %q lacks %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestComposeFigureInAnUnrelatedSentenceIsNotAnAnswer(t *testing.T) {
+	// The library page has times, but not of what is asked.
+	h := hits(libraryHours, bulkyWhen)
+	got := answerText(compose(t, New(Options{}), "what time do I put bulky waste out on collection day?", h))
+	if !strings.Contains(got, "7am") {
+		t.Errorf("answer %q lacks the collection time", got)
+	}
+	if strings.Contains(got, "Central Library") {
+		t.Errorf("answer %q quotes library hours", got)
+	}
+}
+
+func TestComposePrefersTheDocumentThatCoversTheQuestion(t *testing.T) {
+	// Retrieval ranks another town's page first; only the second page
+	// names the town asked about.
+	other := chunk("pages/ashby-garden-waste.html", 0, "Garden waste in Ashby", "https://www.example.gov.uk/ashby-garden", nil,
+		"Garden waste collections cost £50 a year. We collect every two weeks from March to November.")
+	named := chunk("pages/kelmscott-garden-waste.html", 0, "Garden waste in Kelmscott", "https://www.example.gov.uk/kelmscott-garden", nil,
+		"Kelmscott residents pay £38 a year for garden waste collections. Collections run from April to October.")
+	d := compose(t, New(Options{}), "how much is garden waste collection in kelmscott?", hits(other, named))
+	if got := d.Citations[0].DocID; got != named.DocID {
+		t.Errorf("first citation %s, want %s; answer %q", got, named.DocID, answerText(d))
+	}
+	if !strings.Contains(answerText(d), "£38") {
+		t.Errorf("answer %q lacks £38", answerText(d))
+	}
+}
+
+func TestComposeLeavesOutFOIProcedure(t *testing.T) {
+	response := corpus.Chunk{
+		ID: "foi/requests/tree_felling.json~2", DocID: "foi/requests/tree_felling.json", Kind: corpus.KindFOI,
+		Title: "Street trees felled", URL: "https://www.whatdotheyknow.com/request/tree_felling",
+		Headings: []string{"Response (3 March 2024)"},
+		Text: "Thank you for your request for information about street trees felled, which we received on 2 February 2024.\n" +
+			"We felled 412 street trees in 2023, of which 96 were diseased.\n" +
+			"The information provided is available for re-use under the terms of the Open Government Licence.\n" +
+			"If you are unhappy with the response, you can ask for an internal review of street tree decisions.",
+	}
+	got := answerText(compose(t, New(Options{}), "how many street trees were felled in 2023?", hits(response)))
+	if !strings.Contains(got, "412") {
+		t.Errorf("answer %q lacks the figure", got)
+	}
+	for _, proc := range []string{"Thank you", "Open Government Licence", "internal review"} {
+		if strings.Contains(got, proc) {
+			t.Errorf("answer %q quotes FOI procedure %q", got, proc)
+		}
+	}
+}
+
+func TestAsksIn(t *testing.T) {
+	tests := []struct {
+		q    string
+		want []factKind
+	}{
+		{"how much is a bulky waste collection?", []factKind{factAmount}},
+		{"how much salt have you got for the roads?", []factKind{factAmount, factCount}},
+		{"can't pay my council tax, what do I do?", nil},
+		{"do I have to pay for a replacement?", []factKind{factAmount}},
+		{"when does the rent year start?", []factKind{factTime}},
+		{"last day to register to vote?", []factKind{factTime}},
+		{"how fast will you fix my boiler?", []factKind{factDuration}},
+		{"how far ahead do I need to apply?", []factKind{factDuration}},
+		{"who do I ring about an abandoned car?", []factKind{factPhone}},
+		{"how many fines were issued?", []factKind{factCount}},
+	}
+	for _, tt := range tests {
+		got := asksIn(tt.q)
+		var want factSet
+		for _, k := range tt.want {
+			want |= 1 << k
+		}
+		if got != want {
+			t.Errorf("asksIn(%q) = %06b, want %06b", tt.q, got, want)
+		}
+	}
+}
+
+func TestFactsIn(t *testing.T) {
+	tests := []struct {
+		text       string
+		want, not  factKind
+		free, paid bool
+	}{
+		{text: "A permit costs £45.", want: factAmount, not: factPhone},
+		{text: "You get 25% off your bill.", want: factAmount, not: factTime},
+		{text: "Call 01632 960000 to book.", want: factPhone, not: factAmount},
+		{text: "We collect within 10 working days.", want: factDuration, not: factAmount},
+	}
+	for _, tt := range tests {
+		got := factsIn(tt.text)
+		if !got.has(tt.want) || got.has(tt.not) {
+			t.Errorf("factsIn(%q) = %06b, want kind %d and not %d", tt.text, got, tt.want, tt.not)
+		}
+	}
+	if got := factsIn("Collection is free of charge."); !got.has(factFree) || got.has(factAmount) {
+		t.Errorf("factsIn(free) = %06b, want free and no amount", got)
+	}
+	if got := factsIn("Freedom of Information request"); got.has(factFree) {
+		t.Errorf("factsIn(Freedom) = %06b, want no free", got)
+	}
+}
+
+func TestFOIProcedure(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Thank you for your request for information relating to potholes which we received on 1/2/2024.", true},
+		{"The information provided in this response is available for re-use under the terms of the Open Government Licence v3.0.", true},
+		{"You can ask for an internal review by replying to this email.", true},
+		{"We repaired 5,210 potholes in 2023.", false},
+		{"The council does not hold this information.", false},
+	}
+	for _, tt := range tests {
+		if got := foiProcedure(tt.text); got != tt.want {
+			t.Errorf("foiProcedure(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestSpecificity(t *testing.T) {
+	bg := loadBackground()
+	common, rare, unknown := bg.specificity(stem("come")), bg.specificity(stem("mould")), bg.specificity("kelmsc")
+	if !(common < rare && rare <= unknown) {
+		t.Errorf("specificity come %.2f, mould %.2f, kelmscott %.2f; want rising", common, rare, unknown)
+	}
+	if unknown != 1 {
+		t.Errorf("specificity of an unknown word = %.2f, want 1", unknown)
+	}
+	if got := bg.specificity("2024"); got != 1 {
+		t.Errorf("specificity of a figure = %.2f, want 1", got)
+	}
+}
