@@ -482,6 +482,8 @@ func unitScore(u *unit, q question) float64 {
 	switch {
 	case u.words < 4 && u.kind != kindRow && bonus == 0:
 		s *= 0.5
+	case u.words > 60:
+		s *= 0.5
 	case u.words > 45:
 		s *= 0.7
 	case u.words > 30:
@@ -490,6 +492,8 @@ func unitScore(u *unit, q question) float64 {
 	switch {
 	case u.kind == kindSentence && strings.HasSuffix(u.text, ":"):
 		s *= 0.5 // a lead-in without what it leads to
+	case u.pair:
+		// A restated question with its answer: the question is context.
 	case strings.HasSuffix(u.text, "?"), asks(u.text):
 		// A question, or a request for information, answers nothing: in
 		// an FOI thread the request restates the resident's question.
@@ -646,6 +650,11 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 			}
 			newFacts *= topical(u)
 			g := u.score + 0.5*novel + newFacts - 0.5*red
+			if len(picked) == 0 {
+				// The first unit is the best one on its own: its score
+				// already counts its terms and facts.
+				g = u.score
+			}
 			if len(picked) > 0 && !docs[u.doc] {
 				if newFacts > 0 {
 					g *= 0.8

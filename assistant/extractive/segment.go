@@ -23,6 +23,9 @@ type piece struct {
 	text    string
 	kind    unitKind
 	context string // lead-in or label the unit sits under, for scoring
+	// pair marks a question joined to its answer ("How many fines were
+	// issued: 1,204"): the question in it is context, not a request.
+	pair bool
 }
 
 var (
@@ -60,29 +63,40 @@ func segment(text string) []piece {
 type line struct {
 	text string
 	kind unitKind
+	// pair marks a question line joined to the lines answering it.
+	pair bool
 }
 
 func segmentBlock(block string) []piece {
 	// Classify lines and join soft-wrapped ones.
 	var lines []line
-	for _, raw := range strings.Split(block, "\n") {
+	raws := strings.Split(block, "\n")
+	width := wrapWidth(raws)
+	prevRaw := "" // the last line as written, for hard wraps
+	for _, raw := range raws {
 		t := strings.Join(strings.Fields(raw), " ")
 		if t == "" {
 			continue
 		}
+		wrapped := len(lines) > 0 && lines[len(lines)-1].kind != kindRow && hardWrapped(prevRaw, t, width)
+		prevRaw = t
 		k := kindSentence
 		switch {
+		case wrapped && dashContinues(t):
+			// "... abandoned cars 2022" then "– 2023 which we received":
+			// a dash carried over by the wrap, not a list item.
 		case itemMarker.MatchString(t):
 			k = kindItem
 			t = strings.TrimSpace(itemMarker.ReplaceAllString(t, ""))
 		case isRow(t):
 			k = kindRow
 		}
-		if n := len(lines); n > 0 && k != kindItem && lines[n-1].kind != kindRow && softWrapped(lines[n-1].text, t) {
+		if n := len(lines); n > 0 && k != kindItem && lines[n-1].kind != kindRow &&
+			(softWrapped(lines[n-1].text, t) || wrapped) {
 			lines[n-1].text += " " + t
 			continue
 		}
-		lines = append(lines, line{t, k})
+		lines = append(lines, line{text: t, kind: k})
 	}
 	lines = pairAnswers(lines)
 	var out []piece
@@ -94,14 +108,31 @@ func segmentBlock(block string) []piece {
 			lines[0].text = rest
 		}
 	}
+	header := "" // a table's column headings, for the figure rows under it
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
+		if l.kind != kindRow {
+			header = ""
+		}
 		switch l.kind {
 		case kindRow:
-			out = append(out, piece{text: l.text, kind: kindRow, context: label})
+			cx := label
+			if header != "" && !l.pair {
+				cx = strings.TrimSpace(label + " " + header)
+			}
+			out = append(out, piece{text: l.text, kind: kindRow, context: cx, pair: l.pair})
 			continue
 		case kindItem:
 			for _, it := range inlineItems(l.text) {
+				if sents := splitSentences(it); len(sents) > 1 && len(strings.Fields(it)) > 30 {
+					// A long item is a paragraph: quote it by the sentence.
+					for _, s := range sents {
+						if !skipSentence(s) {
+							out = append(out, piece{text: capitalise(s), kind: kindSentence, context: label})
+						}
+					}
+					continue
+				}
 				out = append(out, piece{text: capitalise(it), kind: kindItem, context: label})
 			}
 			continue
@@ -134,15 +165,29 @@ func segmentBlock(block string) []piece {
 		for _, s := range splitSentences(l.text) {
 			sents = append(sents, splitRunOn(s)...)
 		}
-		for _, s := range sents {
-			if skipSentence(s) {
+		if last := sents[len(sents)-1]; i+1 < len(lines) && lines[i+1].kind == kindRow && !lines[i+1].pair &&
+			len(strings.Fields(last)) <= 14 && !endsClause(last) {
+			// "Year Reports Fines" over rows of figures: the rows are
+			// read under it, and it is not quoted on its own.
+			header = last
+			sents = sents[:len(sents)-1]
+		}
+		for j, s := range sents {
+			if j+1 < len(sents) && questioning(s) && shortAnswer(sents[j+1]) {
+				// "... passed to enforcement agents. 29,288": a restated
+				// question with its answer run on after it.
+				out = append(out, piece{text: pairText(s, sents[j+1]), kind: kindRow, context: label, pair: true})
+				sents[j+1] = ""
+				continue
+			}
+			if s == "" || skipSentence(s) {
 				continue
 			}
 			out = append(out, piece{text: s, kind: kindSentence, context: label})
 		}
 		// A lead-in ending in ":" followed by list items: the items are
 		// read under it, and a short list is also offered whole.
-		if len(sents) == 0 || !strings.HasSuffix(sents[len(sents)-1], ":") {
+		if len(sents) == 0 || sents[len(sents)-1] == "" || !strings.HasSuffix(sents[len(sents)-1], ":") {
 			continue
 		}
 		lead := sents[len(sents)-1]
@@ -220,7 +265,14 @@ func pairAnswers(lines []line) []line {
 			out = append(out, l)
 			continue
 		}
+		q := l.text
 		var answers []string
+		// "... for the recovery of council tax debt. Marstons": the first
+		// answer run on after the question.
+		if sents := splitSentences(q); len(sents) > 1 && shortAnswer(sents[len(sents)-1]) && questioning(sents[len(sents)-2]) {
+			answers = append(answers, sents[len(sents)-1])
+			q = strings.Join(sents[:len(sents)-1], " ")
+		}
 		j := i + 1
 		for ; j < len(lines) && isAnswerLine(lines[j]); j++ {
 			answers = append(answers, strings.TrimRight(lines[j].text, ";,"))
@@ -229,25 +281,119 @@ func pairAnswers(lines []line) []line {
 			out = append(out, l)
 			continue
 		}
-		q := strings.TrimRight(l.text, "?: ")
-		out = append(out, line{q + ": " + strings.Join(answers, "; "), kindRow})
+		text := answers[0]
+		if len(answers) > 1 {
+			text = strings.Join(answers, "; ")
+		}
+		out = append(out, line{text: pairText(q, text), kind: kindRow, pair: true})
 		i = j - 1
 	}
 	return out
 }
 
-var questionStart = regexp.MustCompile(`(?i)^(how|what|which|when|who|where|whether|is|are|do|does|did|has|have|can|could|please (provide|confirm|state|supply|tell)|the (number|total|amount|cost|value)|number of|total)\b`)
+// pairText joins a question and its answer: "How many were cancelled: 87".
+func pairText(q, a string) string {
+	return strings.TrimRight(q, "?:.;, ") + ": " + strings.TrimRight(a, ";,")
+}
+
+var questionStart = regexp.MustCompile(`(?i)^(how|what|which|when|who|where|whether|is|are|do|does|did|has|have|can|could|please (provide|confirm|state|supply|tell|list|give|advise|send|detail)|the (number|total|amount|cost|value|name|names)|number of|total)\b`)
+
+// questionWords find a question or request for information anywhere in a
+// numbered line: "Of these, how many were issued to ...".
+var questionWords = regexp.MustCompile(`(?i)\b(how (many|much|often|long)|number of|the total|what (is|was|were|are)|which|whether|please (provide|confirm|state|supply|tell|list|give|advise|send|detail))\b`)
 
 func isQuestionLine(l line) bool {
 	if l.kind == kindRow {
 		return false
 	}
-	return strings.HasSuffix(l.text, "?") || l.kind == kindItem && questionStart.MatchString(l.text)
+	return strings.HasSuffix(l.text, "?") || l.kind == kindItem && (questionStart.MatchString(l.text) || questionWords.MatchString(l.text))
+}
+
+// questioning reports a sentence that asks for information.
+func questioning(s string) bool {
+	return strings.HasSuffix(s, "?") || questionStart.MatchString(s) || questionWords.MatchString(s) || asks(s)
+}
+
+// shortAnswer reports a sentence short enough to be the answer to a
+// question before it: "29,288", "No", "Marstons".
+func shortAnswer(s string) bool {
+	f := strings.Fields(s)
+	return len(f) >= 1 && len(f) <= 4 && !strings.HasSuffix(s, "?") && !salutation.MatchString(s) && !questionStart.MatchString(s)
 }
 
 func isAnswerLine(l line) bool {
-	return l.kind != kindItem && len(strings.Fields(l.text)) <= 15 && !strings.HasSuffix(l.text, "?") &&
-		!questionStart.MatchString(l.text) && !salutation.MatchString(l.text)
+	return l.kind != kindItem && len(strings.Fields(l.text)) <= 10 && !strings.HasSuffix(l.text, "?") &&
+		!questionStart.MatchString(l.text) && !salutation.MatchString(l.text) && !foiProcedure(l.text)
+}
+
+// wrapWidth returns the column at which a block's lines were hard-wrapped
+// (plain-text e-mail, at about 72 characters), or 0 if they were not:
+// several lines end within a few columns of the longest line of at most
+// 80 characters.
+func wrapWidth(raws []string) int {
+	width, near := 0, 0
+	for _, r := range raws {
+		if n := utf8.RuneCountInString(strings.TrimSpace(r)); n <= 80 {
+			width = max(width, n)
+		}
+	}
+	if width < 60 {
+		return 0
+	}
+	for _, r := range raws {
+		if n := utf8.RuneCountInString(strings.TrimSpace(r)); n <= width && n >= width-12 {
+			near++
+		}
+	}
+	if near < 3 {
+		return 0
+	}
+	return width
+}
+
+// hardWrapped reports whether next continues prev across a line broken at
+// width: the next line's first word would not have fitted, and prev does
+// not end a sentence or a list.
+func hardWrapped(prev, next string, width int) bool {
+	if width == 0 || itemMarker.MatchString(next) && !dashContinues(next) {
+		return false
+	}
+	first, rest, _ := strings.Cut(next, " ")
+	if dashContinues(next) {
+		first += " " + strings.Fields(rest)[0] // the wrap kept the dash with what follows
+	}
+	// A few columns of slack: the longest line sets the width, and
+	// lines end short of it by the length of the word carried over.
+	if utf8.RuneCountInString(prev)+1+utf8.RuneCountInString(first) <= width-wrapSlack {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	return !strings.ContainsRune(":!?", last)
+}
+
+// dashContinues reports a line that starts with a dash followed by a
+// figure or a lower-case word: the rest of a wrapped range ("2022 – 2023")
+// rather than a list item.
+func dashContinues(t string) bool {
+	rest, ok := strings.CutPrefix(t, "- ")
+	if !ok {
+		rest, ok = strings.CutPrefix(t, "– ")
+	}
+	if !ok {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return unicode.IsDigit(r) || unicode.IsLower(r)
+}
+
+// wrapSlack is how far short of the wrap width a line may end and still
+// count as wrapped.
+const wrapSlack = 3
+
+// endsClause reports text ending in closing punctuation.
+func endsClause(s string) bool {
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".!?:;,)", last)
 }
 
 // softWrapped reports whether next continues prev's sentence across a
@@ -317,6 +463,9 @@ func skipSentence(s string) bool {
 	f := strings.Fields(s)
 	if len(f) == 1 && (strings.HasPrefix(f[0], "http") || strings.HasPrefix(f[0], "www.")) {
 		return true
+	}
+	if len(f) == 1 && strings.IndexFunc(s, unicode.IsLetter) < 0 {
+		return true // a figure or list number on its own says nothing
 	}
 	return len(f) < 3 && strings.IndexFunc(s, unicode.IsDigit) < 0
 }

@@ -1,6 +1,8 @@
 package extractive
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,6 +41,34 @@ func texts(ps []piece) []string {
 	return out
 }
 
+// wrappedResponse is a plain-text e-mail wrapped at 72 columns, as
+// WhatDoTheyKnow keeps them: numbered questions run over two lines and
+// their answers stand on lines of their own.
+const wrappedResponse = `Thank you for your request for information relating to parking fines which
+we received on 3 May 2024. Please find the council's response to your
+request set out below, with each of your questions followed by our answer:
+1. The number of parking fines issued during the period 13/04/24 -
+19/04/24 (inclusive)
+1685
+2. Of these, how many were issued to vehicles registered outside of the
+borough
+742
+Thank you for your request for information relating to abandoned cars 2022
+– 2023 which we received on 4 October 2023.`
+
+func TestSegmentHardWrappedEmail(t *testing.T) {
+	got := texts(segment(wrappedResponse))
+	for _, want := range []string{
+		"The number of parking fines issued during the period 13/04/24 - 19/04/24 (inclusive): 1685",
+		"Of these, how many were issued to vehicles registered outside of the borough: 742",
+		"Thank you for your request for information relating to abandoned cars 2022 – 2023 which we received on 4 October 2023.",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("segment lacks %q; got:\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+}
+
 func TestSegment(t *testing.T) {
 	tests := []struct {
 		name string
@@ -56,6 +86,17 @@ func TestSegment(t *testing.T) {
 		{"soft wraps joined", "Please find our response to your request\nbelow. The figures are\nfor 2023.", []string{"Please find our response to your request below.", "The figures are for 2023."}},
 		{"question and answer paired", "1. How many fines were issued in 2023\n1,204\n2. How many were cancelled?\n87",
 			[]string{"How many fines were issued in 2023: 1,204", "How many were cancelled: 87"}},
+		{"run-on answer paired", "1. Please provide the total number of cases passed to enforcement agents. 29,288",
+			[]string{"Please provide the total number of cases passed to enforcement agents: 29,288"}},
+		{"answers listed under a question", "2. Please confirm the name of the agents used for the recovery of debt. Marstons\nEquita",
+			[]string{"Please confirm the name of the agents used for the recovery of debt: Marstons; Equita"}},
+		{"question words inside a numbered line", "3. Of these, how many were issued to drivers from outside the area\n742",
+			[]string{"Of these, how many were issued to drivers from outside the area: 742"}},
+		{"lone list numbers dropped", "The figures are below.\n5.", []string{"The figures are below."}},
+		{"long item read by the sentence", "- " + strings.Repeat("word ", 20) + "ends here. A second sentence follows with more words to read here.",
+			[]string{strings.TrimSpace(strings.Repeat("Word ", 1)+strings.Repeat("word ", 19)) + " ends here.", "A second sentence follows with more words to read here."}},
+		{"figure rows read under their header", "We publish these figures every year in our report. Year Reports Fines\n2020 660 £20,630\nTotal 2388 £91,010",
+			[]string{"We publish these figures every year in our report.", "2020 660 £20,630", "Total 2388 £91,010"}},
 		{"salutations dropped", "Dear Ms Example,\nThe cost is £25.\nYours sincerely,\nJo Bloggs", []string{"The cost is £25."}},
 		{"heading prefix", "Gas leaks: If you smell gas, call 0800 111 999 at once.", []string{"If you smell gas, call 0800 111 999 at once."}},
 		{"footnotes removed", "Email: [2][Example Council request email]\nThe terms are found [1]here.", []string{"The terms are found here."}},
