@@ -277,8 +277,19 @@ func shouting(s string) bool {
 	return up > 8 && up > low
 }
 
+// SplitLong splits text's long sentences where both halves stand alone,
+// as Format does for every answer: it is the text's shape as shown. It
+// never changes a figure, a link or an email address.
+func SplitLong(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = splitLong(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // longSentence is the word count past which a sentence is split.
-const longSentence = 20
+const longSentence = 16
 
 // splitLong splits long sentences in a line.
 func splitLong(line string) string {
@@ -321,10 +332,29 @@ func wordCount(s string) int { return len(strings.Fields(s)) }
 var splitters = []struct{ at, then string }{
 	{"; ", ""},
 	{", but ", "But "},
+	{" — ", ""},
+	{" – ", ""},
+	{" - ", ""},
 	{", and ", ""},
+	{", or ", "Or "},
 	{", which ", "This "},
 	{", so ", "So "},
+	{", then ", "Then "},
 	{", because ", "This is because "},
+}
+
+// startsClause reports a tail that opens with a capitalised word, as a
+// sentence after a dash does in council pages ("— Every two weeks").
+func startsClause(tail string) bool {
+	r, _ := utf8.DecodeRuneInString(tail)
+	return unicode.IsUpper(r)
+}
+
+// endsInFigure reports text whose last word holds a digit: a dash after
+// it is most likely a range ("9am - 5pm", "2022 - 2023").
+func endsInFigure(s string) bool {
+	f := strings.Fields(s)
+	return len(f) > 0 && strings.IndexFunc(f[len(f)-1], unicode.IsDigit) >= 0
 }
 
 // subjectStarts are words that can open a sentence of their own, so a
@@ -361,9 +391,22 @@ func splitSentence(s string) string {
 				if strings.Contains(head, ": ") {
 					continue
 				}
-			case ", and ":
+			case ", and ", ", or ":
 				if !subjectStarts[first] {
 					continue
+				}
+			case " — ", " – ", " - ":
+				// A dash before a clause of its own ("quick and easy —
+				// most people finish in 2 minutes"), not a range ("9am -
+				// 5pm"), an aside between two dashes or a list after a
+				// colon.
+				if !subjectStarts[first] && !startsClause(tail) || strings.Contains(tail, sp.at) ||
+					strings.Contains(head, ": ") || endsInFigure(head) {
+					continue
+				}
+			case ", so ":
+				if first == "that" || first == "as" || first == "far" || first == "long" {
+					continue // "so that you can ...", "so long as": not a clause of its own
 				}
 			case ", which ":
 				// Only a clause that runs to the end of the sentence:

@@ -44,6 +44,18 @@ func TestPlainEnglish(t *testing.T) {
 			"If your bin was missed you need to report it by 4pm on the next working day after collection, which is when the crews return to the depot.",
 			"If your bin was missed you need to report it by 4pm on the next working day after collection. This is when the crews return to the depot."},
 		{"short sentences untouched", "Call us; we can help.", "Call us; we can help."},
+		{"split at a dash before a clause",
+			"This service is quick and easy to use at any time — most people complete it in under 2 minutes.",
+			"This service is quick and easy to use at any time. Most people complete it in under 2 minutes."},
+		{"dash in a range stays",
+			"The recycling centre on the ring road is open every day of the week from 9am - 5pm in summer.",
+			"The recycling centre on the ring road is open every day of the week from 9am - 5pm in summer."},
+		{"so that stays",
+			"Please tell us about any change in your household straight away, so that we can work out your discount.",
+			"Please tell us about any change in your household straight away, so that we can work out your discount."},
+		{"split at or before a clause",
+			"You can apply online at any time of the day or night, or you can call us during office hours.",
+			"You can apply online at any time of the day or night. Or you can call us during office hours."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,5 +81,13 @@ func TestPlainEnglishNeverChangesFigures(t *testing.T) {
 	}
 	if Grade(got) >= Grade(in) {
 		t.Errorf("Grade after = %.1f, before = %.1f; want lower", Grade(got), Grade(in))
+	}
+}
+
+func TestSplitLongKeepsLinesAndFigures(t *testing.T) {
+	in := "Lead-in:\n- Pay online at any time of day or night using your card; we send a receipt to your email within 2 hours."
+	want := "Lead-in:\n- Pay online at any time of day or night using your card. We send a receipt to your email within 2 hours."
+	if got := SplitLong(in); got != want {
+		t.Errorf("SplitLong(%q)\n got %q\nwant %q", in, got, want)
 	}
 }

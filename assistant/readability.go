@@ -170,6 +170,12 @@ func spelledOut(s string) bool {
 	if len(s) <= 3 {
 		return true
 	}
+	if len(s) > 5 && strings.ContainsAny(strings.ToLower(s), "aeiouy") {
+		// A longer word in capitals with vowels is a word shouted, not
+		// spelled: "CHRISTMAS LIGHTING" has three consonants in a row
+		// but is read as two words.
+		return false
+	}
 	vowels, run, maxRun := 0, 0, 0
 	for _, r := range strings.ToLower(s) {
 		if strings.ContainsRune("aeiouy", r) {

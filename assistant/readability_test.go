@@ -61,6 +61,9 @@ func TestGradeNumbersAndAcronyms(t *testing.T) {
 		want int
 	}{
 		{"£19.35", 2}, {"10am", 2}, {"2,173.24", 3}, {"0114", 3}, {"HMO", 3}, {"EHCP", 4}, {"SEND", 1}, {"NHS", 3},
+		{"ANPR", 4}, {"HMRC", 4},
+		// Longer words in capitals are shouted words, not acronyms.
+		{"CHRISTMAS", 2}, {"LIGHTING", 2},
 	}
 	for _, tt := range tests {
 		if got := tokenSyllables(tt.tok); got != tt.want {

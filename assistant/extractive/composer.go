@@ -107,6 +107,9 @@ type unit struct {
 	// procedure marks the FOI process text every response carries
 	// (acknowledgements, re-use licence, review rights).
 	procedure bool
+	// logEntry marks a disclosure log row ("Freedom of Information request
+	// 154748 to ..., received ...: title").
+	logEntry bool
 	// docWeight is the weight of the unit's document: its retrieval rank
 	// and how much of the question it covers as a whole.
 	docWeight float64
@@ -121,6 +124,7 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		return nil, err
 	}
 	q := parseQuestion(in.Question)
+	q.plain = in.Needs.PlainEnglish || in.Needs.LowLiteracy
 	if len(q.terms) == 0 {
 		return nil, errUngrounded("the question has no content words")
 	}
@@ -317,6 +321,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 				terms: a.terms, ctx: a.ctx, near: neighbours(as, p), facts: a.facts, headAsks: a.headAsks,
 				request: request, words: a.words, expanded: expanded,
 				procedure: ch.Kind == corpus.KindFOI && foiProcedure(a.text),
+				logEntry:  ch.Kind == corpus.KindFOI && logEntry.MatchString(a.text),
 			}
 			seen[a.key] = u
 			out = append(out, u)
@@ -502,8 +507,15 @@ func unitScore(u *unit, q question) float64 {
 	if u.request {
 		s *= 0.45
 	}
+	if u.logEntry && !q.aboutRequests {
+		s *= 0.6 // what someone asked, not what they were told
+	}
 	if u.procedure {
-		s *= 0.3
+		if q.aboutRequests {
+			s *= 0.5 // "how long do they have to reply?"
+		} else {
+			s *= 0.1
+		}
 	}
 	if u.boiler {
 		s *= 0.3
@@ -512,9 +524,24 @@ func unitScore(u *unit, q question) float64 {
 		s *= expandedWeight
 	}
 	// Prefer sentences people can read: from grade 6 the score falls,
-	// to half of itself at grade 16 and beyond.
-	if g := assistant.Grade(u.text); g > 6 {
+	// to half of itself at grade 16 and beyond (for plain English, from
+	// grade 4 to 40% at 14); and among those, shorter ones.
+	// The grade is of the sentence as it will be shown, after Format
+	// splits it (and, for plain English, swaps its jargon).
+	var g float64
+	if q.plain {
+		g = assistant.Grade(assistant.PlainEnglish(u.text))
+	} else {
+		g = assistant.Grade(assistant.SplitLong(u.text))
+	}
+	switch {
+	case q.plain && g > 4:
+		s *= 1 - 0.06*min(g-4, 10)
+	case !q.plain && g > 6:
 		s *= 1 - 0.05*min(g-6, 10)
+	}
+	if u.words > 15 {
+		s *= 1 - 0.01*float64(min(u.words-15, 15))
 	}
 	s *= u.docWeight
 	s *= 1 - 0.01*float64(min(u.pos, 20))
@@ -592,7 +619,16 @@ func factBonus(u *unit, q question) float64 {
 			bonus += 0.15
 		}
 	}
+	if u.kind == kindRow && (q.asks.has(factCount) || q.asks.has(factAmount)) && totalRow(u.text) {
+		bonus += 0.3 // a total answers "how many" over a period
+	}
 	return bonus
+}
+
+// totalRow reports a table row of totals: "Total 2388 690 £91,010".
+func totalRow(text string) bool {
+	lower := strings.ToLower(text)
+	return strings.HasPrefix(lower, "total") || strings.HasPrefix(lower, "grand total")
 }
 
 // topical is how far a unit's surroundings are about the question, from 0
@@ -615,12 +651,15 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 	docs := map[int]bool{}
 	taken := make([]bool, len(units))
 	words := 0
-	first := 0.0
+	first, firstScore := 0.0, 0.0
 	for len(picked) < maxSent {
 		bi, bg := -1, 0.0
 		for i, u := range units {
 			if taken[i] || u.score <= 0 || words+u.words > maxWords && len(picked) > 0 {
 				continue
+			}
+			if len(picked) > 0 && u.score < minShare*firstScore {
+				continue // what it adds cannot make up for what it is
 			}
 			red := 0.0
 			for _, p := range picked {
@@ -661,6 +700,9 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 				} else {
 					g *= 0.6
 				}
+				if g < crossDocMin*first {
+					continue // another document adds only if it adds much
+				}
 			}
 			if bi < 0 || g > bg {
 				bi, bg = i, g
@@ -671,7 +713,8 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		}
 		if len(picked) == 0 {
 			first = bg
-		} else if bg < 0.15*first {
+			firstScore = units[bi].score
+		} else if bg < 0.2*first {
 			break
 		}
 		u := units[bi]
@@ -690,8 +733,23 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 	return picked
 }
 
-// overlap is the Jaccard similarity of two units' terms.
+// minShare is the least share of the first unit's own score another unit
+// must have to be picked, however much new it would add.
+const minShare = 0.25
+
+// crossDocMin is how good, next to the first unit, a unit from a document
+// not yet quoted must be: answers stitched from several pages read badly
+// and cite pages that answer something else.
+const crossDocMin = 0.45
+
+// overlap is the Jaccard similarity of two units' terms. Two rows of one
+// table (one chunk, one heading) count as a repeat, unless one is the
+// total: a second row of figures adds little but reading effort.
 func overlap(a, b *unit) float64 {
+	if a.kind == kindRow && b.kind == kindRow && a.hit == b.hit && a.context != "" && a.context == b.context &&
+		!a.pair && !b.pair && !totalRow(a.text) && !totalRow(b.text) {
+		return 0.7
+	}
 	if len(a.terms) == 0 || len(b.terms) == 0 {
 		return 0
 	}

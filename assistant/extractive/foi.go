@@ -49,6 +49,7 @@ var procedureCues = regexp.MustCompile(strings.Join([]string{
 	`\bintended solely for\b`,
 	`\bmisdirected\b`,
 	`\bviruses\b`,
+	`\banti-?virus\b`,
 	`\bprotectively marked\b`,
 	`\bplease find\b.{0,40}\bresponse\b`,
 	`\bapologi[sz]e for (the delay|responding|the late)\b`,
@@ -70,4 +71,29 @@ func foiProcedure(text string) bool {
 		}
 	}
 	return false
+}
+
+// logEntry matches the sentence a disclosure log row is read as:
+// "Freedom of Information request 154748 to Lambeth Council, received 25
+// January 2012: How many parking tickets ...". It says what was asked,
+// not what was answered.
+var logEntry = regexp.MustCompile(`^Freedom of Information request\b[^:]{0,120}:`)
+
+// aboutRequests matches questions about FOI requests themselves ("did
+// anyone ask", "what was the reference"): for them a log entry is the
+// answer.
+var aboutRequests = regexp.MustCompile(`(?i)\bfoi\b|\bfreedom of information\b|\brequests?\b|\basked\b|\bask(ed)? for\b|\breference\b|\bdisclos`)
+
+// pairRequest matches the request words that open a question restated in
+// an FOI response ("Please confirm the name of ...", "Please provide the
+// total ..."). In a question paired with its answer they are dropped:
+// "The name of the enforcement company used: Marstons".
+var pairRequest = regexp.MustCompile(`(?i)^(please )?(could you )?(please )?(provide|confirm|state|supply|tell me|list|give me|advise|send me|detail)( me)?( with)?\s+`)
+
+// trimRequest drops the request words that open a restated question.
+func trimRequest(q string) string {
+	if loc := pairRequest.FindStringIndex(q); loc != nil && len(strings.Fields(q[loc[1]:])) >= 3 {
+		return capitalise(q[loc[1]:])
+	}
+	return q
 }

@@ -44,6 +44,11 @@ type question struct {
 	// though it shares no word with it. They weigh like terms, by how
 	// rare the fact is among the candidates.
 	wants []string
+	// aboutRequests is set for questions about FOI requests themselves.
+	aboutRequests bool
+	// plain is set when the resident asked for plain English or has low
+	// literacy: readable sentences count for more.
+	plain bool
 }
 
 // all returns the topic terms and the pseudo-terms of the facts asked for.
@@ -206,6 +211,7 @@ func parseQuestion(text string) question {
 		}
 	}
 	q.asks = asksIn(text)
+	q.aboutRequests = aboutRequests.MatchString(text)
 	cue := map[string]bool{}
 	for k := range numFactKinds {
 		if !q.asks.has(k) {

@@ -1,9 +1,11 @@
 package extractive
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/retrieval"
 )
@@ -172,5 +174,50 @@ func TestSpecificity(t *testing.T) {
 	}
 	if got := bg.specificity("2024"); got != 1 {
 		t.Errorf("specificity of a figure = %.2f, want 1", got)
+	}
+}
+
+func TestComposePrefersReadableSentences(t *testing.T) {
+	// Two sentences give the same fact; the plainer one is the one quoted
+	// when there is room for one.
+	page := chunk("pages/permits.html", 0, "Visitor permits", "https://www.example.gov.uk/permits", nil,
+		"Notwithstanding the foregoing provisions, applications for visitor parking permits, subject to eligibility verification, will ordinarily be processed within 5 working days.\n\n"+
+			"We send visitor permits within 5 working days.")
+	for _, needs := range []assistant.Needs{{}, {PlainEnglish: true}} {
+		d, err := New(Options{MaxSentences: 1}).Compose(context.Background(), assistant.ComposeInput{
+			Question: "how long do visitor parking permits take?", Hits: hits(page), Needs: needs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Sentences[0].Text; got != "We send visitor permits within 5 working days." {
+			t.Errorf("needs %+v: first sentence %q, want the plain one", needs, got)
+		}
+	}
+}
+
+func TestComposeLeavesOutWeakAdditions(t *testing.T) {
+	// The footer shares a word with the question but says nothing
+	// about it: it must not ride in on what it adds.
+	page := chunk("pages/bulky.html", 0, "Bulky waste", "https://www.example.gov.uk/bulky", nil,
+		"A bulky waste collection costs £25 for up to 3 items.\n\nThis council website uses cookies to remember your settings for the waste pages.")
+	got := answerText(compose(t, New(Options{}), "how much is a bulky waste collection?", hits(page)))
+	if strings.Contains(got, "cookies") {
+		t.Errorf("answer %q quotes the footer", got)
+	}
+}
+
+func TestComposeDiscountsLogEntries(t *testing.T) {
+	log := corpus.Chunk{ID: "foi/log.csv#row-3~0", DocID: "foi/log.csv#row-3", Kind: corpus.KindFOI, Title: "Bin collection complaints",
+		URL:  "https://www.example.gov.uk/foi/log.csv",
+		Text: "Freedom of Information request 1234 to Example Council, received 3 May 2024: How many missed bin collections were reported in 2023."}
+	page := chunk("pages/missed-bins.html", 0, "Report a missed bin", "https://www.example.gov.uk/missed-bins", nil,
+		"You can report a missed bin collection until 4pm the day after your collection day.")
+	d := compose(t, New(Options{}), "how do I report a missed bin collection?", hits(log, page))
+	if got := d.Citations[0].DocID; got != page.DocID {
+		t.Errorf("first citation %s, want the service page; answer %q", got, answerText(d))
+	}
+	d = compose(t, New(Options{}), "did anyone make an FOI request about missed bin collections?", hits(log, page))
+	if got := d.Citations[0].DocID; got != log.DocID {
+		t.Errorf("FOI question: first citation %s, want the log entry; answer %q", got, answerText(d))
 	}
 }

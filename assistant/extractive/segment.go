@@ -116,6 +116,9 @@ func segmentBlock(block string) []piece {
 		}
 		switch l.kind {
 		case kindRow:
+			if addressLine(l.text) {
+				continue
+			}
 			cx := label
 			if header != "" && !l.pair {
 				cx = strings.TrimSpace(label + " " + header)
@@ -293,7 +296,7 @@ func pairAnswers(lines []line) []line {
 
 // pairText joins a question and its answer: "How many were cancelled: 87".
 func pairText(q, a string) string {
-	return strings.TrimRight(q, "?:.;, ") + ": " + strings.TrimRight(a, ";,")
+	return strings.TrimRight(trimRequest(q), "?:.;, ") + ": " + strings.TrimRight(a, ";,")
 }
 
 var questionStart = regexp.MustCompile(`(?i)^(how|what|which|when|who|where|whether|is|are|do|does|did|has|have|can|could|please (provide|confirm|state|supply|tell|list|give|advise|send|detail)|the (number|total|amount|cost|value|name|names)|number of|total)\b`)
@@ -357,6 +360,9 @@ func wrapWidth(raws []string) int {
 func hardWrapped(prev, next string, width int) bool {
 	if width == 0 || itemMarker.MatchString(next) && !dashContinues(next) {
 		return false
+	}
+	if utf8.RuneCountInString(prev) > width {
+		return false // a line longer than the wrap was not wrapped at it
 	}
 	first, rest, _ := strings.Cut(next, " ")
 	if dashContinues(next) {
@@ -452,6 +458,18 @@ func isLabel(t string, lines []line, i int) bool {
 	return unicode.IsUpper(first)
 }
 
+// postcodeLine matches a short line ending in a UK postcode: "Sheffield,
+// S1 1UJ".
+var postcodeLine = regexp.MustCompile(`\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\.?$`)
+
+// addressLine reports a line of a postal address, as letters are signed.
+func addressLine(s string) bool {
+	return len(strings.Fields(s)) <= 6 && (postcodeLine.MatchString(s) || poBox.MatchString(s))
+}
+
+// poBox matches a PO box line.
+var poBox = regexp.MustCompile(`(?i)^p\.?o\.? box \d+`)
+
 var salutation = regexp.MustCompile(`(?i)^(dear\b|yours (sincerely|faithfully|truly)|kind regards|best regards|regards\b|many thanks\b|thanks\b|click here\b)`)
 
 // skipSentence reports units not worth quoting: salutations and
@@ -466,6 +484,9 @@ func skipSentence(s string) bool {
 	}
 	if len(f) == 1 && strings.IndexFunc(s, unicode.IsLetter) < 0 {
 		return true // a figure or list number on its own says nothing
+	}
+	if addressLine(s) {
+		return true
 	}
 	return len(f) < 3 && strings.IndexFunc(s, unicode.IsDigit) < 0
 }
