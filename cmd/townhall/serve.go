@@ -30,6 +30,7 @@ type Server struct {
 	cfg   ServerConfig
 	store *indexStore
 	foi   *foiStores
+	web   *webChat
 	ln    net.Listener
 	srv   *http.Server
 	ready chan struct{}
@@ -48,6 +49,13 @@ func NewServer(ctx context.Context, cfg ServerConfig, env config) (*Server, erro
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	if err := s.mountFOI(ctx, mux, env); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := s.mountWeb(ctx, mux, env); err != nil {
+		if s.foi != nil {
+			s.foi.Close()
+		}
 		st.Close()
 		return nil, err
 	}
@@ -81,6 +89,11 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Websockets are hijacked connections, which http.Server.Shutdown
+	// does not wait for: the web chat drains its own first.
+	if err := s.web.shutdown(shutdownCtx); err != nil {
+		s.cfg.Logger.Warn("web chat drain", "err", err)
+	}
 	if err := s.srv.Shutdown(shutdownCtx); err != nil {
 		return err
 	}
@@ -96,8 +109,9 @@ func (s *Server) Addr() string {
 	return s.ln.Addr().String()
 }
 
-// Close releases the indexes and the FOI database.
-func (s *Server) Close() error { return errors.Join(s.foi.Close(), s.store.Close()) }
+// Close releases the indexes and the FOI, assistant and web chat
+// databases.
+func (s *Server) Close() error { return errors.Join(s.web.Close(), s.foi.Close(), s.store.Close()) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/townhall-civic/townhall/assistant"
+	"github.com/townhall-civic/townhall/assistant/extractive"
+	asqlite "github.com/townhall-civic/townhall/assistant/sqlite"
+	"github.com/townhall-civic/townhall/channels/webchat"
+	wsqlite "github.com/townhall-civic/townhall/channels/webchat/sqlite"
+	"github.com/townhall-civic/townhall/retrieval"
+)
+
+// webEnv is the web chat's part of the environment.
+type webEnv struct {
+	// StaffConsole is TOWNHALL_STAFF_CONSOLE=1: mount the hand-off console
+	// at /staff/, for loopback clients only.
+	StaffConsole bool
+	// Origins is TOWNHALL_WEBCHAT_ORIGINS, comma-separated: council sites
+	// ("https://www.example.gov.uk") whose pages may open the chat
+	// websocket besides Townhall's own.
+	Origins []string
+	// SecureCookies is TOWNHALL_WEBCHAT_SECURE_COOKIES=1, for TLS.
+	SecureCookies bool
+	// Limits overrides: TOWNHALL_WEBCHAT_CONNS_PER_IP,
+	// TOWNHALL_WEBCHAT_IP_RATE (messages a second per address) and
+	// TOWNHALL_WEBCHAT_CONN_RATE (per connection); -1 switches a limit
+	// off, as the load benchmark does from one loopback address.
+	Limits webchat.Limits
+}
+
+func webEnvConfig(getenv func(string) string) webEnv {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	on := func(k string) bool {
+		switch strings.ToLower(get(k)) {
+		case "1", "true", "yes", "on":
+			return true
+		}
+		return false
+	}
+	e := webEnv{
+		StaffConsole:  on("TOWNHALL_STAFF_CONSOLE"),
+		Origins:       splitList(get("TOWNHALL_WEBCHAT_ORIGINS"), ","),
+		SecureCookies: on("TOWNHALL_WEBCHAT_SECURE_COOKIES"),
+	}
+	if n, err := strconv.Atoi(get("TOWNHALL_WEBCHAT_CONNS_PER_IP")); err == nil {
+		e.Limits.MaxConnsPerIP = n
+	}
+	if f, err := strconv.ParseFloat(get("TOWNHALL_WEBCHAT_IP_RATE"), 64); err == nil {
+		e.Limits.IPMessageRate = f
+		e.Limits.IPMessageBurst = max(int(f), 1) * 5
+	}
+	if f, err := strconv.ParseFloat(get("TOWNHALL_WEBCHAT_CONN_RATE"), 64); err == nil {
+		e.Limits.MessageRate = f
+		e.Limits.MessageBurst = max(int(f), 1) * 5
+	}
+	return e
+}
+
+// webChat is the web chat with the stores it owns.
+type webChat struct {
+	chat      *webchat.Server
+	assistant *asqlite.DB
+	records   *wsqlite.DB
+}
+
+// mountWeb opens the assistant's and the web chat's databases in the
+// index folder (assistant.db, webchat.db), builds the assistant and
+// mounts the widget, the chat page, the chat websocket and, when
+// TOWNHALL_STAFF_CONSOLE is set, the staff console.
+func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) error {
+	dir := s.cfg.DataDir
+	if dir == "" {
+		dir = env.indexDir(s.cfg.Manifest)
+	}
+	adb, err := asqlite.Open(ctx, filepath.Join(dir, "assistant.db"))
+	if err != nil {
+		return err
+	}
+	wdb, err := wsqlite.Open(ctx, filepath.Join(dir, "webchat.db"))
+	if err != nil {
+		adb.Close()
+		return err
+	}
+	w := &webChat{assistant: adb, records: wdb}
+	fail := func(err error) error { w.Close(); return err }
+	searcher, err := s.store.searcher("hybrid")
+	if err != nil {
+		return fail(err)
+	}
+	a, err := serveAssistant(s.store, searcher, adb)
+	if err != nil {
+		return fail(err)
+	}
+	if err := s.store.records.Warm(ctx); err != nil {
+		return fail(err)
+	}
+	secret, err := webSecret(filepath.Join(dir, "webchat.key"))
+	if err != nil {
+		return fail(err)
+	}
+	e := env.Web
+	w.chat, err = webchat.New(webchat.Config{
+		Assistant:      a,
+		Conversations:  adb,
+		Messages:       wdb,
+		Feedback:       wdb,
+		Handoffs:       adb,
+		AllowedOrigins: e.Origins,
+		StaffConsole:   e.StaffConsole,
+		Council:        s.store.manifest.Council,
+		Limits:         e.Limits,
+		Secret:         secret,
+		SecureCookies:  e.SecureCookies,
+		Logger:         s.cfg.Logger,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	w.chat.Register(mux)
+	s.web = w
+	if e.StaffConsole {
+		s.cfg.Logger.Info("staff hand-off console at /staff/ (loopback only)")
+	}
+	return nil
+}
+
+// serveAssistant builds the assistant the server answers residents with:
+// the offline router, the extractive composer, and conversations, service
+// requests and hand-offs kept in db.
+func serveAssistant(is *indexStore, s retrieval.Searcher, db *asqlite.DB) (*assistant.Assistant, error) {
+	router, err := assistant.NewOfflineRouter()
+	if err != nil {
+		return nil, err
+	}
+	return &assistant.Assistant{
+		Retriever:     s,
+		Composer:      extractive.New(extractive.Options{Chunks: is.store.Chunks()}),
+		Router:        router,
+		Conversations: db,
+		Requests:      db,
+		Handoffs:      db,
+		Records:       &assistant.Records{Store: is.records},
+		Council:       councilOf(is.manifest),
+	}, nil
+}
+
+// webSecret reads the key that signs the chat page's form tokens, making
+// it (32 random bytes, mode 0600) on first use, so forms stay valid
+// across restarts.
+func webSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	b = make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("web chat key: %w", err)
+	}
+	return b, nil
+}
+
+// shutdown drains the web chat: answers in flight are finished and
+// delivered, then connections are closed.
+func (w *webChat) shutdown(ctx context.Context) error {
+	if w == nil || w.chat == nil {
+		return nil
+	}
+	return w.chat.Shutdown(ctx)
+}
+
+// Close closes the web chat's databases.
+func (w *webChat) Close() error {
+	if w == nil {
+		return nil
+	}
+	return errors.Join(w.records.Close(), w.assistant.Close())
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// startDemoServer ingests the demo council into a fresh data folder and
+// serves it on a loopback port until the test ends.
+func startDemoServer(t *testing.T, extra map[string]string) *Server {
+	t.Helper()
+	dir := t.TempDir()
+	vars := map[string]string{"TOWNHALL_DATA": dir, "TOWNHALL_EMBEDDER": "hashing"}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	getenv := func(k string) string { return vars[k] }
+	if out, _, err := runCmd(t, getenv, "ingest", "-manifest", demoManifest); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := NewServer(ctx, ServerConfig{Addr: "127.0.0.1:0", Manifest: demoManifest}, envConfig(getenv))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	s.Addr()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("server did not shut down")
+		}
+		s.Close()
+	})
+	return s
+}
+
+// TestWebChatDemoCorpus asks the real assistant, built on the demo
+// council's index, a question over the chat websocket.
+func TestWebChatDemoCorpus(t *testing.T) {
+	s := startDemoServer(t, nil)
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+s.Addr()+"/chat/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.SetReadDeadline(time.Now().Add(20 * time.Second))
+	type frame struct {
+		Type      string `json:"type"`
+		Role      string `json:"role"`
+		Text      string `json:"text"`
+		HTML      string `json:"html"`
+		Seq       int    `json:"seq"`
+		Citations []struct {
+			N     int    `json:"n"`
+			Title string `json:"title"`
+			URL   string `json:"url"`
+		} `json:"citations"`
+	}
+	read := func() frame {
+		t.Helper()
+		var f frame
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	ws.WriteJSON(map[string]any{"type": "hello"})
+	if w := read(); w.Type != "welcome" {
+		t.Fatalf("got %+v, want welcome", w)
+	}
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "q1", "text": "the bin men missed our recycling yesterday, is it too late to tell you?"})
+	var answer frame
+	for answer.Type != "message" || answer.Role != "assistant" {
+		answer = read()
+	}
+	if answer.Seq != 2 || len(answer.Citations) == 0 {
+		t.Fatalf("answer = %+v, want seq 2 with citations", answer)
+	}
+	if !strings.Contains(answer.Text, "working days") || !strings.Contains(answer.HTML, "<a ") {
+		t.Errorf("answer does not give the deadline with linked sources:\n%s\n%s", answer.Text, answer.HTML)
+	}
+
+	// The console is off by default; the chat page is always there.
+	for path, want := range map[string]int{"/staff/": http.StatusNotFound, "/chat": http.StatusOK, "/widget.js": http.StatusOK} {
+		resp, err := http.Get("http://" + s.Addr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
+
+// TestWidgetBrowser drives the widget in Chromium by keyboard alone and
+// runs axe-core over it (tests/browser/widget.spec.mjs). It needs
+// /usr/bin/chromium and the npm modules `make test-deps` installs into
+// .cache/npm-browser; it skips without them, and fails when CI is set.
+func TestWidgetBrowser(t *testing.T) {
+	const chromium = "/usr/bin/chromium"
+	root, _ := filepath.Abs("../..")
+	modules := filepath.Join(root, ".cache", "npm-browser", "node_modules")
+	node, nodeErr := exec.LookPath("node")
+	var missing []string
+	if nodeErr != nil {
+		missing = append(missing, "node")
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing = append(missing, chromium)
+	}
+	for _, m := range []string{"playwright-core", "@axe-core/playwright"} {
+		if _, err := os.Stat(filepath.Join(modules, m)); err != nil {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("browser test prerequisites missing: %v (run make test-deps)", missing)
+		}
+		t.Skipf("browser test prerequisites missing: %v (run make test-deps)", missing)
+	}
+	s := startDemoServer(t, map[string]string{"TOWNHALL_STAFF_CONSOLE": "1"})
+	out := filepath.Join(root, "out")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "tests", "browser", "widget.spec.mjs"))
+	cmd.Env = append(os.Environ(),
+		"TOWNHALL_URL=http://"+s.Addr(),
+		"CHROMIUM="+chromium,
+		"NODE_MODULES="+modules,
+		"OUT_DIR="+out,
+	)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	t.Logf("widget.spec.mjs:\n%s", stdout.String())
+	if err != nil {
+		t.Fatalf("widget.spec.mjs failed: %v\n%s", err, stderr.String())
+	}
+}
