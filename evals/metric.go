@@ -4,49 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 )
-
-// Outcome is what the system under test did with a case's scored turn.
-type Outcome struct {
-	// Retrieved holds document IDs best first, as retrieved for the turn.
-	Retrieved []string
-	// Answered is false for retrieval-only targets, which produce no
-	// intent, answer or citations; answer-level metrics then skip the case.
-	Answered  bool
-	Intent    string
-	Service   string
-	Answer    string
-	Citations []string // cited document IDs
-	Grade     float64  // Flesch-Kincaid grade of the answer
-	Latency   time.Duration
-}
-
-// CaseResult is one case's line in a report.
-type CaseResult struct {
-	ID        string   `json:"id"`
-	Tags      []string `json:"tags,omitempty"`
-	Channel   string   `json:"channel,omitempty"`
-	Expected  string   `json:"expected_intent,omitempty"`
-	Intent    string   `json:"intent,omitempty"`
-	Service   string   `json:"service,omitempty"`
-	Retrieved []string `json:"retrieved"`
-	Citations []string `json:"citations"`
-	Answer    string   `json:"answer"`
-	Grade     float64  `json:"grade"`
-	LatencyMS float64  `json:"latency_ms"`
-	Rank      int      `json:"rank,omitempty"` // rank of first matching document, 0 if none
-	Pass      bool     `json:"pass"`
-	Failures  []string `json:"failures"`
-	Error     string   `json:"error,omitempty"`
-}
-
-// Report is the JSON report of one run.
-type Report struct {
-	Config  map[string]string  `json:"config,omitempty"`
-	Summary map[string]float64 `json:"summary"`
-	Cases   []CaseResult       `json:"cases"`
-}
 
 // SourceMatches reports whether a retrieved or cited document ID matches
 // an expected one: equal, or a record "P#key" of an expected file P.

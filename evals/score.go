@@ -2,14 +2,169 @@ package evals
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
 
+// caseScore is one case's contribution to every metric, so that the
+// summary of any subset of cases (a slice) is a sum over its members.
+type caseScore struct {
+	retrieving   bool // the target retrieved something
+	answered     bool // the target answers (not retrieval-only)
+	hasSources   bool
+	rank         int
+	ndcg         float64
+	intentScored bool // answered with an expected intent
+	intentOK     bool
+	refuseWant   bool
+	refuseGot    bool
+	citeCase     bool
+	citeHit      bool
+	citeMatch    int
+	citeAll      int
+	factCase     bool
+	factShare    float64
+	notViolated  bool
+	svcCase      bool
+	svcOK        bool
+	graded       bool
+	grade        float64
+	gradeChecked bool
+	gradeOver    bool
+	latencyMS    float64
+	pass         bool
+	judge        *Verdict
+	// deterministic is the deterministic checks' verdict on the answer
+	// (cited an expected source, said every fact, no forbidden phrase),
+	// which the judge's agreement is measured against.
+	deterministic bool
+}
+
 // Score compares outcomes with their cases and computes the report. The
 // outcomes slice is parallel to cases; errs holds a per-case error or nil.
 func Score(cases []Case, outs []Outcome, errs []error) *Report {
-	rep := &Report{Summary: map[string]float64{}}
+	rep := &Report{Cases: make([]CaseResult, 0, len(cases))}
+	scores := make([]caseScore, len(cases))
+	for i, c := range cases {
+		var err error
+		if errs != nil {
+			err = errs[i]
+		}
+		res, sc := scoreCase(c, outs[i], err)
+		rep.Cases = append(rep.Cases, res)
+		scores[i] = sc
+	}
+	rep.Summary = summarize(scores)
+	rep.Slices = sliceSummaries(cases, scores)
+	return rep
+}
+
+// scoreCase checks one outcome against its case.
+func scoreCase(c Case, o Outcome, err error) (CaseResult, caseScore) {
+	res := CaseResult{
+		ID: c.ID, Tags: c.Tags, Channel: c.Channel, Turns: c.Turns,
+		Expected: c.Expect.Intent, ExpectedSources: c.Expect.Sources,
+		Intent: o.Intent, Service: o.Service, Answer: o.Answer, Grade: round(o.Grade, 2),
+		Retrieved: distinct(o.Retrieved), Citations: distinct(o.Citations), Cited: o.Cited,
+		LatencyMS: round(float64(o.Latency)/float64(time.Millisecond), 3),
+		Failures:  []string{},
+	}
+	sc := caseScore{
+		latencyMS:  float64(o.Latency) / float64(time.Millisecond),
+		answered:   o.Answered,
+		retrieving: len(o.Retrieved) > 0,
+		judge:      o.Judge,
+	}
+	res.Judge = o.Judge
+	fail := func(format string, args ...any) { res.Failures = append(res.Failures, fmt.Sprintf(format, args...)) }
+	if err != nil {
+		res.Error = err.Error()
+		fail("error: %v", err)
+	}
+
+	if len(c.Expect.Sources) > 0 {
+		sc.hasSources = true
+		sc.rank = firstRank(res.Retrieved, c.Expect.Sources)
+		res.Rank = sc.rank
+		sc.ndcg = ndcg10(res.Retrieved, c.Expect.Sources)
+		if sc.rank == 0 || sc.rank > 10 {
+			fail("no expected source in the top 10")
+		}
+	}
+	if o.Answered {
+		sc.deterministic = true
+		if c.Expect.Intent != "" {
+			sc.intentScored = true
+			sc.intentOK = o.Intent == c.Expect.Intent
+			if !sc.intentOK {
+				fail("intent %s, want %s", o.Intent, c.Expect.Intent)
+			}
+			sc.refuseWant = c.Expect.Intent == "refuse"
+			sc.refuseGot = o.Intent == "refuse"
+		}
+		if len(c.Expect.Sources) > 0 && c.Expect.Intent == "answer" {
+			sc.citeCase = true
+			for _, id := range res.Citations {
+				sc.citeAll++
+				if matchesAny(id, c.Expect.Sources) {
+					sc.citeMatch++
+					sc.citeHit = true
+				}
+			}
+			if !sc.citeHit {
+				sc.deterministic = false
+				fail("no citation of an expected source")
+			}
+		}
+		if len(c.Expect.Facts) > 0 {
+			sc.factCase = true
+			found := 0
+			for _, f := range c.Expect.Facts {
+				if ContainsFact(o.Answer, f) {
+					found++
+				} else {
+					sc.deterministic = false
+					fail("missing fact %q", f)
+				}
+			}
+			sc.factShare = float64(found) / float64(len(c.Expect.Facts))
+		}
+		for _, n := range c.Expect.Not {
+			if ContainsFact(o.Answer, n) {
+				sc.notViolated = true
+				sc.deterministic = false
+				fail("forbidden phrase %q present", n)
+				break
+			}
+		}
+		if c.Expect.Intent == "service_request" {
+			sc.svcCase = true
+			sc.svcOK = c.Expect.Service == "" || o.Service == c.Expect.Service
+			if !sc.svcOK {
+				fail("service %q, want %q", o.Service, c.Expect.Service)
+			}
+		}
+		if strings.TrimSpace(o.Answer) != "" {
+			sc.graded, sc.grade = true, o.Grade
+			if c.Expect.MaxGrade > 0 {
+				sc.gradeChecked = true
+				if o.Grade > c.Expect.MaxGrade {
+					sc.gradeOver = true
+					fail("grade %.1f over %.0f", o.Grade, c.Expect.MaxGrade)
+				}
+			}
+		}
+	}
+	res.Pass = len(res.Failures) == 0
+	sc.pass = res.Pass
+	return res, sc
+}
+
+// summarize computes the FORMAT.md metrics over scores. Metrics a target
+// cannot produce (answer metrics for a retriever, retrieval metrics for a
+// target that retrieves nothing) are left out rather than reported as 0.
+func summarize(scores []caseScore) map[string]float64 {
 	var (
 		withSources, r1, r5, r10   int
 		mrr, ndcg                  float64
@@ -25,127 +180,79 @@ func Score(cases []Case, outs []Outcome, errs []error) *Report {
 		gradeChecked, gradeOver    int
 		latencies                  []float64
 		anyAnswered, anyRetrieving bool
+		passed                     int
 	)
-	for i, c := range cases {
-		o := outs[i]
-		res := CaseResult{
-			ID: c.ID, Tags: c.Tags, Channel: c.Channel, Expected: c.Expect.Intent,
-			Intent: o.Intent, Service: o.Service, Answer: o.Answer, Grade: round(o.Grade, 2),
-			Retrieved: distinct(o.Retrieved), Citations: distinct(o.Citations),
-			LatencyMS: round(float64(o.Latency)/float64(time.Millisecond), 3),
-			Failures:  []string{},
+	for _, sc := range scores {
+		latencies = append(latencies, sc.latencyMS)
+		anyAnswered = anyAnswered || sc.answered
+		anyRetrieving = anyRetrieving || sc.retrieving
+		if sc.pass {
+			passed++
 		}
-		if res.Retrieved == nil {
-			res.Retrieved = []string{}
-		}
-		if res.Citations == nil {
-			res.Citations = []string{}
-		}
-		fail := func(format string, args ...any) { res.Failures = append(res.Failures, fmt.Sprintf(format, args...)) }
-		if errs != nil && errs[i] != nil {
-			res.Error = errs[i].Error()
-			fail("error: %v", errs[i])
-		}
-		latencies = append(latencies, float64(o.Latency)/float64(time.Millisecond))
-		anyAnswered = anyAnswered || o.Answered
-		anyRetrieving = anyRetrieving || len(o.Retrieved) > 0
-
-		if len(c.Expect.Sources) > 0 {
+		if sc.hasSources {
 			withSources++
-			rank := firstRank(res.Retrieved, c.Expect.Sources)
-			res.Rank = rank
-			if rank == 1 {
+			if sc.rank == 1 {
 				r1++
 			}
-			if rank >= 1 && rank <= 5 {
+			if sc.rank >= 1 && sc.rank <= 5 {
 				r5++
 			}
-			if rank >= 1 && rank <= 10 {
+			if sc.rank >= 1 && sc.rank <= 10 {
 				r10++
-				mrr += 1 / float64(rank)
+				mrr += 1 / float64(sc.rank)
 			}
-			ndcg += ndcg10(res.Retrieved, c.Expect.Sources)
-			if rank == 0 || rank > 10 {
-				fail("no expected source in the top 10")
+			ndcg += sc.ndcg
+		}
+		if !sc.answered {
+			continue
+		}
+		answered++
+		if sc.intentScored {
+			if sc.intentOK {
+				intentOK++
+			}
+			switch {
+			case sc.refuseGot && sc.refuseWant:
+				refTP++
+			case sc.refuseGot:
+				refFP++
+			case sc.refuseWant:
+				refFN++
 			}
 		}
-		if o.Answered {
-			answered++
-			if c.Expect.Intent != "" {
-				if o.Intent == c.Expect.Intent {
-					intentOK++
-				} else {
-					fail("intent %s, want %s", o.Intent, c.Expect.Intent)
-				}
-				switch {
-				case o.Intent == "refuse" && c.Expect.Intent == "refuse":
-					refTP++
-				case o.Intent == "refuse":
-					refFP++
-				case c.Expect.Intent == "refuse":
-					refFN++
-				}
-			}
-			if len(c.Expect.Sources) > 0 && c.Expect.Intent == "answer" {
-				citeCases++
-				hit := false
-				for _, id := range res.Citations {
-					citeAll++
-					if matchesAny(id, c.Expect.Sources) {
-						citeMatch++
-						hit = true
-					}
-				}
-				if hit {
-					citeHit++
-				} else {
-					fail("no citation of an expected source")
-				}
-			}
-			if len(c.Expect.Facts) > 0 {
-				factCases++
-				found := 0
-				for _, f := range c.Expect.Facts {
-					if ContainsFact(o.Answer, f) {
-						found++
-					} else {
-						fail("missing fact %q", f)
-					}
-				}
-				factShare += float64(found) / float64(len(c.Expect.Facts))
-			}
-			for _, n := range c.Expect.Not {
-				if ContainsFact(o.Answer, n) {
-					notViolations++
-					fail("forbidden phrase %q present", n)
-					break
-				}
-			}
-			if c.Expect.Intent == "service_request" {
-				svcCases++
-				if c.Expect.Service == "" || o.Service == c.Expect.Service {
-					svcOK++
-				} else {
-					fail("service %q, want %q", o.Service, c.Expect.Service)
-				}
-			}
-			if strings.TrimSpace(o.Answer) != "" {
-				grades = append(grades, o.Grade)
-				if c.Expect.MaxGrade > 0 {
-					gradeChecked++
-					if o.Grade > c.Expect.MaxGrade {
-						gradeOver++
-						fail("grade %.1f over %.0f", o.Grade, c.Expect.MaxGrade)
-					}
-				}
+		if sc.citeCase {
+			citeCases++
+			citeMatch += sc.citeMatch
+			citeAll += sc.citeAll
+			if sc.citeHit {
+				citeHit++
 			}
 		}
-		res.Pass = len(res.Failures) == 0
-		rep.Cases = append(rep.Cases, res)
+		if sc.factCase {
+			factCases++
+			factShare += sc.factShare
+		}
+		if sc.notViolated {
+			notViolations++
+		}
+		if sc.svcCase {
+			svcCases++
+			if sc.svcOK {
+				svcOK++
+			}
+		}
+		if sc.graded {
+			grades = append(grades, sc.grade)
+		}
+		if sc.gradeChecked {
+			gradeChecked++
+			if sc.gradeOver {
+				gradeOver++
+			}
+		}
 	}
 
-	s := rep.Summary
-	s["cases"] = float64(len(cases))
+	s := map[string]float64{"cases": float64(len(scores))}
 	if withSources > 0 && anyRetrieving {
 		n := float64(withSources)
 		s["recall_at_1"] = round(float64(r1)/n, 4)
@@ -172,8 +279,10 @@ func Score(cases []Case, outs []Outcome, errs []error) *Report {
 		if svcCases > 0 {
 			s["service_accuracy"] = ratio(svcOK, svcCases)
 		}
-		s["grade_median"] = round(percentile(grades, 50), 2)
-		s["grade_p90"] = round(percentile(grades, 90), 2)
+		if len(grades) > 0 {
+			s["grade_median"] = round(percentile(grades, 50), 2)
+			s["grade_p90"] = round(percentile(grades, 90), 2)
+		}
 		s["grade_over_max"] = float64(gradeOver)
 		if gradeChecked > 0 {
 			s["grade_over_max_share"] = ratio(gradeOver, gradeChecked)
@@ -181,14 +290,66 @@ func Score(cases []Case, outs []Outcome, errs []error) *Report {
 	}
 	s["latency_ms_p50"] = round(percentile(latencies, 50), 3)
 	s["latency_ms_p95"] = round(percentile(latencies, 95), 3)
-	passed := 0
-	for _, r := range rep.Cases {
-		if r.Pass {
-			passed++
+	s["pass_rate"] = ratio(passed, len(scores))
+	summarizeJudge(s, scores)
+	return s
+}
+
+// sliceSummaries summarizes every tag, expected intent and channel.
+func sliceSummaries(cases []Case, scores []caseScore) map[string]map[string]float64 {
+	members := map[string][]caseScore{}
+	for i, c := range cases {
+		keys := make([]string, 0, len(c.Tags)+2)
+		for _, t := range c.Tags {
+			keys = append(keys, "tag:"+t)
+		}
+		if c.Expect.Intent != "" {
+			keys = append(keys, "intent:"+c.Expect.Intent)
+		}
+		if c.Channel != "" {
+			keys = append(keys, "channel:"+c.Channel)
+		}
+		seen := map[string]bool{}
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				members[k] = append(members[k], scores[i])
+			}
 		}
 	}
-	s["pass_rate"] = ratio(passed, len(cases))
-	return rep
+	if len(members) == 0 {
+		return nil
+	}
+	out := make(map[string]map[string]float64, len(members))
+	for k, m := range members {
+		out[k] = summarize(m)
+	}
+	return out
+}
+
+// SliceNames returns a report's slice keys in display order: tags, then
+// intents, then channels, each alphabetically.
+func (r *Report) SliceNames() []string {
+	names := make([]string, 0, len(r.Slices))
+	for k := range r.Slices {
+		names = append(names, k)
+	}
+	order := func(k string) int {
+		switch {
+		case strings.HasPrefix(k, "tag:"):
+			return 0
+		case strings.HasPrefix(k, "intent:"):
+			return 1
+		}
+		return 2
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if oi, oj := order(names[i]), order(names[j]); oi != oj {
+			return oi < oj
+		}
+		return names[i] < names[j]
+	})
+	return names
 }
 
 // ratio returns a/b rounded, or 1 when b is zero: no positives predicted

@@ -11,8 +11,9 @@ import (
 	"strings"
 )
 
-// ErrInvalid reports a suite that cannot be parsed.
-var ErrInvalid = errors.New("invalid suite")
+// ErrInvalid reports input that cannot be used: a suite or report that
+// does not parse, a bad thresholds file, an unknown configuration.
+var ErrInvalid = errors.New("invalid eval input")
 
 // Case is one scored conversation.
 type Case struct {

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/townhall-civic/townhall/evals"
+)
+
+var update = flag.Bool("update", false, "rewrite evals/testdata/demo-golden.json from this run")
+
+const (
+	demoSuite  = "../../testdata/demo/suite.jsonl"
+	goldenPath = "../../evals/testdata/demo-golden.json"
+)
+
+// goldenStats is what the golden file pins for each configuration: the
+// summary metrics (latencies left out: they vary from run to run), the
+// rank of the first expected source for every case with sources, and the
+// cases that fail.
+type goldenStats struct {
+	Suite    string                   `json:"suite"`
+	Embedder string                   `json:"embedder"`
+	Configs  map[string]*goldenConfig `json:"configs"`
+}
+
+type goldenConfig struct {
+	Summary map[string]float64 `json:"summary"`
+	Ranks   map[string]int     `json:"ranks"`
+	Failing []string           `json:"failing"`
+}
+
+func goldenOf(m *evals.Matrix) *goldenStats {
+	g := &goldenStats{Suite: "testdata/demo/suite.jsonl", Configs: map[string]*goldenConfig{}}
+	for _, r := range m.Reports() {
+		g.Embedder = r.Config["embedder"]
+		c := &goldenConfig{Summary: map[string]float64{}, Ranks: map[string]int{}, Failing: []string{}}
+		for k, v := range r.Summary {
+			if !strings.HasPrefix(k, "latency_") {
+				c.Summary[k] = v
+			}
+		}
+		for _, cr := range r.Cases {
+			if len(cr.ExpectedSources) > 0 {
+				c.Ranks[cr.ID] = cr.Rank
+			}
+			if !cr.Pass {
+				c.Failing = append(c.Failing, cr.ID)
+			}
+		}
+		g.Configs[r.Name] = c
+	}
+	return g
+}
+
+// TestDemoGolden runs the demo suite over the demo corpus with the three
+// retrievers and the extractive composer and compares the stats with the
+// committed golden file, exactly: a change in ranking or answers shows up
+// as a diff in review. The index is built with the hashing embedder,
+// which needs no download, so the file does not depend on the machine.
+// Regenerate with: go test ./cmd/townhall -run TestDemoGolden -update
+func TestDemoGolden(t *testing.T) {
+	getenv, dir := testEnv(t)
+	report := filepath.Join(dir, "demo.json")
+	out, errOut, err := runCmd(t, getenv, "eval", "-suite", demoSuite, "-manifest", demoManifest, "-json", report,
+		"-matrix", "retriever=hybrid,bm25,vector", "composer=extractive")
+	if err != nil {
+		t.Fatalf("eval: %v\n%s\n%s", err, out, errOut)
+	}
+	m, err := evals.ReadMatrixFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := goldenOf(m)
+	if got.Embedder != "hashing-256" {
+		t.Fatalf("embedder %q, want hashing-256", got.Embedder)
+	}
+	if *update {
+		data, err := json.MarshalIndent(got, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goldenPath, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", goldenPath)
+		return
+	}
+	data, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	var want goldenStats
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&want, got); diff != "" {
+		t.Errorf("demo eval stats differ from %s (-want +got); if the change is intended, rerun with -update and commit the diff:\n%s", goldenPath, diff)
+	}
+}
+
+// TestEvalCompareAndGate runs the demo suite twice, the second time with
+// one case's expected source changed to a page that is never retrieved: a
+// known regression. The comparison must name that case, and a thresholds
+// file set at the first run's recall must pass the first run and fail the
+// second with exit status 4.
+func TestEvalCompareAndGate(t *testing.T) {
+	getenv, dir := testEnv(t)
+	suite, err := os.ReadFile(demoSuite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := evals.ReadSuite(bytes.NewReader(suite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := cases[0].ID
+	changed := strings.Replace(string(suite), `"sources": ["`+cases[0].Expect.Sources[0]+`"]`, `"sources": ["pages/no-such-page.html"]`, 1)
+	if changed == string(suite) {
+		t.Fatalf("could not change the first case's source")
+	}
+	changedSuite := filepath.Join(dir, "changed.jsonl")
+	if err := os.WriteFile(changedSuite, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	oldReport, newReport := filepath.Join(dir, "old.json"), filepath.Join(dir, "new.json")
+	html := filepath.Join(dir, "new.html")
+	if out, errOut, err := runCmd(t, getenv, "eval", "-suite", demoSuite, "-manifest", demoManifest, "-json", oldReport, "-retriever", "bm25", "-composer", "none"); err != nil {
+		t.Fatalf("first run: %v\n%s%s", err, out, errOut)
+	}
+	old, err := evals.ReadMatrixFile(oldReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Case(victim).Rank == 0 || !old.Case(victim).Pass {
+		t.Fatalf("the first run does not find %s's source; pick another case", victim)
+	}
+	gate := filepath.Join(dir, "gate.yaml")
+	floor := old.Summary["recall_at_10"]
+	if err := os.WriteFile(gate, []byte("# release gate\nrecall_at_10: "+formatFloat(floor)+"\nlatency_ms_p95: 10000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// The gate passes the run it was set from.
+	out, _, err := runCmd(t, getenv, "eval", "-suite", demoSuite, "-manifest", demoManifest, "-json", filepath.Join(dir, "again.json"),
+		"-retriever", "bm25", "-composer", "none", "-thresholds", gate)
+	if err != nil || !strings.Contains(out, "Gate passed") {
+		t.Errorf("gate on the same run: exit %d (%v), want 0 and a pass:\n%s", exitCode(err), err, out)
+	}
+
+	// The changed suite regresses one case and fails the gate.
+	out, _, err = runCmd(t, getenv, "eval", "-suite", changedSuite, "-manifest", demoManifest, "-json", newReport, "-html", html,
+		"-retriever", "bm25", "-composer", "none", "-compare", oldReport, "-thresholds", gate)
+	if exitCode(err) != exitGate {
+		t.Errorf("gate on the regressed run: exit %d (%v), want %d", exitCode(err), err, exitGate)
+	}
+	regressed := out[strings.Index(out, "Regressed"):]
+	if !strings.Contains(regressed, victim) || !strings.Contains(out, "Gate FAILED") || !strings.Contains(out, "recall_at_10 = ") {
+		t.Errorf("output does not list %s as regressed and the failed gate:\n%s", victim, out)
+	}
+	if strings.Contains(out, "Improved") {
+		t.Errorf("output lists improvements where there are none:\n%s", out)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("Release gate: failed.")) || !bytes.Contains(page, []byte(`<span class="change regressed">Regressed</span>`)) {
+		t.Error("the HTML report does not show the failed gate and the regression")
+	}
+	// The JSON is written even when the gate fails, for CI to keep.
+	if _, err := evals.ReadMatrixFile(newReport); err != nil {
+		t.Errorf("report of the failed run: %v", err)
+	}
+}
+
+func formatFloat(f float64) string {
+	data, _ := json.Marshal(f)
+	return string(data)
+}
+
+func TestEvalConfigs(t *testing.T) {
+	base := evalFlags{retriever: "hybrid", composer: "extractive"}
+	tests := []struct {
+		name     string
+		matrix   []string
+		configs  []string
+		baseline string
+		want     []string // names
+		wantBase string
+	}{
+		{"single", nil, nil, "", []string{"hybrid"}, "hybrid"},
+		{"retrievers", []string{"retriever=hybrid,bm25,vector", "composer=extractive"}, nil, "bm25", []string{"hybrid", "bm25", "vector"}, "bm25"},
+		{"two dimensions", []string{"retriever=bm25,vector", "composer=extractive,none"}, nil, "bm25/none",
+			[]string{"bm25/extractive", "bm25/none", "vector/extractive", "vector/none"}, "bm25/none"},
+		{"explicit configs", nil, []string{"retriever=bm25,composer=none", "retriever=vector,composer=none"}, "vector", []string{"bm25", "vector"}, "vector"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := base
+			f.matrix, f.configs = tt.matrix, tt.configs
+			cfgs, err := evalConfigs(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range cfgs {
+				names = append(names, c.Name)
+			}
+			if diff := cmp.Diff(tt.want, names); diff != "" {
+				t.Errorf("names (-want +got):\n%s", diff)
+			}
+			b, err := resolveBaseline(cfgs, tt.baseline)
+			if err != nil || b != tt.wantBase {
+				t.Errorf("baseline = %q, %v; want %q", b, err, tt.wantBase)
+			}
+		})
+	}
+	for name, f := range map[string]evalFlags{
+		"unknown key":   {retriever: "hybrid", composer: "extractive", matrix: []string{"reranker=on"}},
+		"unknown value": {retriever: "hybrid", composer: "extractive", matrix: []string{"retriever=grep"}},
+		"bad config":    {retriever: "hybrid", composer: "extractive", configs: []string{"bm25"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := evalConfigs(f); exitCode(err) != 2 {
+				t.Errorf("err = %v, want a usage error", err)
+			}
+		})
+	}
+	cfgs, _ := evalConfigs(evalFlags{retriever: "hybrid", composer: "extractive", matrix: []string{"retriever=bm25,vector", "composer=extractive,none"}})
+	if _, err := resolveBaseline(cfgs, "bm25"); exitCode(err) != 2 {
+		t.Errorf("an ambiguous baseline: err = %v, want a usage error", err)
+	}
+}
+
+// TestDevSuiteFloors runs the development suite over the shared corpus in
+// the three-retriever matrix and gates it with evals/testdata/dev-floors.yaml.
+// It skips when the corpus is absent, unless CI is set. The index is built
+// with the hashing embedder in a cache folder kept between runs
+// (TOWNHALL_TEST_INDEX, default <user cache>/townhall/test-shared-hashing):
+// the first run ingests the corpus (about a minute), later ones only check
+// it for changes.
+func TestDevSuiteFloors(t *testing.T) {
+	if _, err := os.Stat(sharedCorpus); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but the shared corpus is absent: %v", err)
+		}
+		t.Skip("shared corpus absent")
+	}
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("-short")
+	}
+	index := os.Getenv("TOWNHALL_TEST_INDEX")
+	if index == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			cache = os.TempDir()
+		}
+		index = filepath.Join(cache, "townhall", "test-shared-hashing")
+	}
+	getenv, dir := testEnv(t)
+	report := filepath.Join(dir, "dev.json")
+	out, errOut, err := runCmd(t, getenv, "eval", "-suite", devSuite, "-manifest", sharedManifest, "-data", index, "-json", report,
+		"-matrix", "retriever=hybrid,bm25,vector", "composer=extractive", "-thresholds", "../../evals/testdata/dev-floors.yaml", "-slices", "none")
+	if err != nil {
+		if exitCode(err) == exitGate {
+			t.Fatalf("the dev suite fell below its floors:\n%s", out)
+		}
+		t.Fatalf("eval: %v\n%s\n%s", err, out, lastLines(errOut, 20))
+	}
+	t.Logf("\n%s", out)
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
