@@ -20,8 +20,9 @@ type config struct {
 	OllamaURL        string // TOWNHALL_OLLAMA_URL
 	OllamaEmbedModel string // TOWNHALL_OLLAMA_EMBED_MODEL
 
-	FOI foiEnv // TOWNHALL_FOI_* and TOWNHALL_PUBLIC_URL; see foi.go
-	Web webEnv // TOWNHALL_STAFF_CONSOLE and TOWNHALL_WEBCHAT_*; see web.go
+	FOI   foiEnv     // TOWNHALL_FOI_* and TOWNHALL_PUBLIC_URL; see foi.go
+	Evals evalWebEnv // TOWNHALL_STAFF_EVALS and TOWNHALL_EVAL_*; see evalweb.go
+	Web   webEnv     // TOWNHALL_STAFF_CONSOLE and TOWNHALL_WEBCHAT_*; see web.go
 }
 
 func envConfig(getenv func(string) string) config {
@@ -43,6 +44,7 @@ func envConfig(getenv func(string) string) config {
 		OllamaEmbedModel: get("TOWNHALL_OLLAMA_EMBED_MODEL", "nomic-embed-text"),
 	}
 	c.FOI = foiEnvConfig(getenv)
+	c.Evals = evalWebEnvConfig(getenv)
 	c.Web = webEnvConfig(getenv)
 	if mb, err := strconv.Atoi(get("TOWNHALL_MAX_FILE_MB", "")); err == nil && mb > 0 {
 		c.MaxFileBytes = int64(mb) << 20
