@@ -107,6 +107,8 @@ type unit struct {
 	// procedure marks the FOI process text every response carries
 	// (acknowledgements, re-use licence, review rights).
 	procedure bool
+	// record marks a payment or contract row: its date is the payment's.
+	record bool
 	// logEntry marks a disclosure log row ("Freedom of Information request
 	// 154748 to ..., received ...: title").
 	logEntry bool
@@ -189,6 +191,11 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 	}
 	if grounded := best * topicTotal / (topicTotal + missing); grounded < c.opt.MinCoverage {
 		return nil, errUngrounded("best coverage " + strconv.FormatFloat(grounded, 'f', 2, 64))
+	}
+	if q.when {
+		if dated := datedCover(q, units); dated < minDatedCover {
+			return nil, errUngrounded("no date or time about the topic; best " + strconv.FormatFloat(dated, 'f', 2, 64))
+		}
 	}
 	maxSent, maxWords := c.opt.MaxSentences, c.opt.MaxWords
 	if in.Needs.PlainEnglish || in.Needs.LowLiteracy || in.Channel == assistant.ChannelSMS {
@@ -322,6 +329,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 				request: request, words: a.words, expanded: expanded,
 				procedure: ch.Kind == corpus.KindFOI && foiProcedure(a.text),
 				logEntry:  ch.Kind == corpus.KindFOI && logEntry.MatchString(a.text),
+				record:    ch.Kind == corpus.KindSpending || ch.Kind == corpus.KindContracts,
 			}
 			seen[a.key] = u
 			out = append(out, u)
@@ -546,6 +554,42 @@ func unitScore(u *unit, q question) float64 {
 	s *= u.docWeight
 	s *= 1 - 0.01*float64(min(u.pos, 20))
 	return s
+}
+
+// minDatedCover is the least share of a "when" question's topic that a
+// sentence holding a date or time must cover.
+const minDatedCover = 0.15
+
+// datedCover is, for a question asking when, the largest share of its
+// topic (weighted by background specificity) covered by a unit that
+// states a date or time, with its headings. The dates of FOI paperwork
+// ("which we received on"), of log entries and of payments do not count
+// unless the question is about them, nor do questions and requests: they
+// date something other than what is asked. Retrieval always finds
+// something with dates in it; a question about half-term dates must not
+// be answered with the date an FOI request was received.
+func datedCover(q question, units []*unit) float64 {
+	bg := loadBackground()
+	total := 0.0
+	for _, t := range q.terms {
+		total += bg.specificity(t)
+	}
+	best := 0.0
+	for _, u := range units {
+		if !u.facts.has(factTime) || u.kind == kindLabel || u.procedure || u.request ||
+			u.logEntry && !q.aboutRequests || u.record && !q.asks.has(factAmount) ||
+			strings.HasSuffix(u.text, "?") || asks(u.text) {
+			continue
+		}
+		c := 0.0
+		for _, t := range q.terms {
+			if u.terms[t] || u.ctx[t] {
+				c += bg.specificity(t)
+			}
+		}
+		best = max(best, c/total)
+	}
+	return best
 }
 
 // docWeights weighs each document (by rank among the hits' documents) by

@@ -49,7 +49,15 @@ type question struct {
 	// plain is set when the resident asked for plain English or has low
 	// literacy: readable sentences count for more.
 	plain bool
+	// when is set for questions that ask when something is ("when is",
+	// "what date", "which days"): only a date or time about the topic
+	// answers them.
+	when bool
 }
+
+// whenAsked matches questions asking for a date or time, not "when it
+// snows" (a condition).
+var whenAsked = regexp.MustCompile(`\bwhen('s| (is|are|was|were|do|does|did|will|would|can|could|should|shall))\b|^when (is|are|do|does|will)\b|\bwhat (time|date|day)s?\b|\bwhich (days?|dates?)\b|\bby when\b|\bopening (hours|times)\b`)
 
 // all returns the topic terms and the pseudo-terms of the facts asked for.
 func (q question) all() []string { return append(q.terms[:len(q.terms):len(q.terms)], q.wants...) }
@@ -79,7 +87,7 @@ var cueWords = map[factKind][]string{
 // forms, not words from any particular question.
 var askCues = [numFactKinds]*regexp.Regexp{
 	factAmount:   regexp.MustCompile(`\bhow much\b|\bcosts?\b|\bcosting\b|\bprices?\b|\bfees?\b|\bcharges?\b|\bcharged\b|\b(have|need|got) to pay\b|\bpay (for|anything|extra|more|less)\b|\bdid \w+( \w+)? pay\b|\bspen[dt]\b|\bexpensive\b|\bcheap(er)?\b|\bafford|£|\bworth\b|\bvalue\b|\bfree\b|\bdiscounts?\b|\breductions?\b|\blimit\b|\bpremium\b`),
-	factTime:     regexp.MustCompile(`\bwhen\b|\bwhat time\b|\bopen\b|\bopening\b|\bclos(e|es|ing)\b|\bwhat days?\b|\bwhich days?\b|\bdates?\b|\bdeadline\b|\bcut[ -]?off\b|\bby when\b|\buntil\b|\blast day\b|\bhow (late|early)\b|\bhours\b`),
+	factTime:     regexp.MustCompile(`\bwhen('s| (is|are|was|were|do|does|did|will|would|can|could|should|shall|has|have|must))\b|^when\b|\bwhat time\b|\bopen\b|\bopening\b|\bclos(e|es|ing)\b|\bwhat days?\b|\bwhich days?\b|\bdates?\b|\bdeadline\b|\bcut[ -]?off\b|\bby when\b|\buntil\b|\blast day\b|\bhow (late|early)\b|\bhours\b`),
 	factDuration: regexp.MustCompile(`\bhow long\b|\bhow (quick|quickly|fast|soon)\b|\bhow far (ahead|in advance)\b|\bhow much notice\b|\bnotice\b|\bhow many (days|weeks|months|years|hours)\b|\bwithin\b|\bvalid\b|\bturnaround\b|\bwait\b`),
 	factPhone:    regexp.MustCompile(`\bphone\b|\btelephone\b|\bring\b|\bcall\b|\bnumber (to|for)\b|\bhelpline\b|\bcontact\b|\bwho (do|should|can) (i|we) (ring|call|contact|phone|speak|talk|tell|report)\b`),
 	factCount:    regexp.MustCompile(`\bhow many\b|\bnumber of\b|\btotal\b|\bhow often\b|\bwhat percentage\b`),
@@ -212,6 +220,7 @@ func parseQuestion(text string) question {
 	}
 	q.asks = asksIn(text)
 	q.aboutRequests = aboutRequests.MatchString(text)
+	q.when = whenAsked.MatchString(strings.ToLower(text))
 	cue := map[string]bool{}
 	for k := range numFactKinds {
 		if !q.asks.has(k) {

@@ -2,6 +2,7 @@ package extractive
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -219,5 +220,39 @@ func TestComposeDiscountsLogEntries(t *testing.T) {
 	d = compose(t, New(Options{}), "did anyone make an FOI request about missed bin collections?", hits(log, page))
 	if got := d.Citations[0].DocID; got != log.DocID {
 		t.Errorf("FOI question: first citation %s, want the log entry; answer %q", got, answerText(d))
+	}
+}
+
+func TestComposeDeclinesWhenNoDateAnswersAWhenQuestion(t *testing.T) {
+	// Retrieval found an FOI thread about school buildings: it has
+	// dates, but they are the dates of its paperwork.
+	thread := corpus.Chunk{
+		ID: "foi/requests/school_surveys.json~1", DocID: "foi/requests/school_surveys.json", Kind: corpus.KindFOI,
+		Title: "School building surveys 2021-2026", URL: "https://www.whatdotheyknow.com/request/school_surveys",
+		Headings: []string{"Response (2 October 2023)"},
+		Text: "Thank you for your request for information relating to school building surveys which we received on 7 September 2023.\n" +
+			"The 2021-2026 survey programme is run by the Department for Education, not by the council.\n" +
+			"We commission our own surveys of school buildings every five years.",
+	}
+	log := corpus.Chunk{ID: "foi/log.csv#row-9~0", DocID: "foi/log.csv#row-9", Kind: corpus.KindFOI, Title: "School term dates",
+		URL:  "https://www.example.gov.uk/foi/log.csv",
+		Text: "Freedom of Information request 9 to Example Council, received 20 October 2023: Spending on school buildings."}
+	_, err := New(Options{}).Compose(context.Background(), assistant.ComposeInput{
+		Question: "when is october half term 2026 for example schools?", Hits: hits(thread, log)})
+	if !errors.Is(err, assistant.ErrUngrounded) {
+		t.Errorf("Compose = %v, want ErrUngrounded", err)
+	}
+
+	// The same kind of question, answered.
+	garden := chunk("pages/garden-waste.html", 0, "Garden waste", "https://www.example.gov.uk/garden-waste", nil,
+		"We collect garden waste every two weeks from 1 March to 30 November.")
+	if got := answerText(compose(t, New(Options{}), "when do you collect garden waste?", hits(garden))); !strings.Contains(got, "1 March") {
+		t.Errorf("answer %q lacks the dates", got)
+	}
+	// "when it snows" is a condition, not a question about a date.
+	grit := chunk("pages/gritting.html", 0, "Gritting", "https://www.example.gov.uk/gritting", nil,
+		"We grit main roads first and side roads only once the main roads are clear.")
+	if got := answerText(compose(t, New(Options{}), "will you grit my side road when it snows?", hits(grit))); !strings.Contains(got, "side roads") {
+		t.Errorf("answer %q lacks the gritting policy", got)
 	}
 }
