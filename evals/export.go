@@ -22,6 +22,10 @@ type Feedback struct {
 	Seq     int
 	Comment string
 	At      time.Time
+	// Question and Answer, if the source keeps them, are the resident's
+	// turn and the reply rated: a draft is still made from them when the
+	// conversation itself has been deleted.
+	Question, Answer string
 }
 
 // FeedbackSource lists the replies residents marked unhelpful. The web
@@ -101,9 +105,16 @@ func ExportDrafts(ctx context.Context, opt ExportOptions) ([]Draft, error) {
 		for _, fb := range fbs {
 			conv, err := opt.Conversations.FindConversationByID(ctx, fb.ConversationID)
 			if errors.Is(err, assistant.ErrNotFound) {
-				continue // deleted under retention rules since it was rated
-			}
-			if err != nil {
+				// Deleted under retention rules since it was rated: what
+				// the feedback kept is all there is.
+				if strings.TrimSpace(fb.Question) == "" {
+					continue
+				}
+				conv = &assistant.Conversation{ID: fb.ConversationID, Turns: []assistant.Turn{
+					{Seq: fb.Seq - 1, Role: assistant.RoleResident, Text: fb.Question},
+					{Seq: fb.Seq, Role: assistant.RoleAssistant, Text: fb.Answer},
+				}}
+			} else if err != nil {
 				return nil, fmt.Errorf("export: conversation %s: %w", fb.ConversationID, err)
 			}
 			d, n := draftFrom(conv.ID, conv.Channel, conv.Needs, conv.Turns, fb.Seq, redact)

@@ -68,25 +68,27 @@ func TestExportDrafts(t *testing.T) {
 		{ConversationID: "web-1", Seq: 4, Comment: "didn't\nanswer", At: at.Add(time.Minute)},
 		{ConversationID: "web-1", Seq: 4, At: at.Add(2 * time.Minute)}, // rated twice: one draft
 		{ConversationID: "deleted", Seq: 2, At: at.Add(3 * time.Minute)},
+		{ConversationID: "expired", Seq: 2, At: at.Add(4 * time.Minute), Question: "when is the tip open?", Answer: "Sorry, I don't know."},
 	}
 	redact := func(s string) string { return strings.ReplaceAll(s, "jo@example.com", "[email removed]") }
 	drafts, err := evals.ExportDrafts(ctx, evals.ExportOptions{Conversations: db, Feedback: fb, Handoffs: db, Redact: redact})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(drafts) != 2 {
-		t.Fatalf("got %d drafts, want 2: %+v", len(drafts), drafts)
+	if len(drafts) != 3 {
+		t.Fatalf("got %d drafts, want 3: %+v", len(drafts), drafts)
 	}
 	want := []evals.Case{
 		{ID: "draft-web-1-2", Turns: []string{"tell me about parking permits", "and for visitors? email me at [email removed]"},
 			Channel: "web", Needs: []string{"plain_english"}, Tags: []string{"draft", "from-feedback"}},
+		{ID: "draft-expired-1", Turns: []string{"when is the tip open?"}, Channel: "web", Tags: []string{"draft", "from-feedback"}},
 		{ID: "draft-sms-2-2", Turns: []string{"my council tax is wrong", "I want to speak to a person"},
 			Channel: "sms", Tags: []string{"draft", "from-handoff"}, Expect: evals.Expect{Intent: "handoff"}},
 	}
-	if diff := cmp.Diff(want, []evals.Case{drafts[0].Case, drafts[1].Case}); diff != "" {
+	if diff := cmp.Diff(want, []evals.Case{drafts[0].Case, drafts[1].Case, drafts[2].Case}); diff != "" {
 		t.Errorf("draft cases (-want +got):\n%s", diff)
 	}
-	if drafts[0].Reply != "Sorry, I don't know." || drafts[0].ReplyIntent != "refuse" || drafts[1].Origin != "handoff:explicit_request" {
+	if drafts[0].Reply != "Sorry, I don't know." || drafts[0].ReplyIntent != "refuse" || drafts[2].Origin != "handoff:explicit_request" {
 		t.Errorf("drafts %+v, want the refusal as the reply and the hand-off's reason as origin", drafts)
 	}
 
@@ -98,6 +100,8 @@ func TestExportDrafts(t *testing.T) {
 	if len(later) != 1 || later[0].Origin != "handoff:explicit_request" {
 		t.Errorf("since: got %d drafts, want the hand-off alone", len(later))
 	}
+	drafts = drafts[:1]
+	want = want[:1]
 
 	// The written suite reads back, comments and all, with empty
 	// expectations written out for staff to fill in.

@@ -2,14 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/townhall-civic/townhall/assistant"
+	asqlite "github.com/townhall-civic/townhall/assistant/sqlite"
+	"github.com/townhall-civic/townhall/channels/webchat"
+	wsqlite "github.com/townhall-civic/townhall/channels/webchat/sqlite"
 	"github.com/townhall-civic/townhall/evals"
 )
 
@@ -283,4 +289,78 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestEvalExport writes a draft suite from an assistant database with a
+// hand-off and a web chat database with an unhelpful answer, redacting
+// the residents' personal data.
+func TestEvalExport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	adb, err := asqlite.Open(ctx, filepath.Join(dir, "assistant.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 2, 3, 11, 0, 0, 0, time.UTC)
+	conv := &assistant.Conversation{ID: "c1", Channel: assistant.ChannelWeb, Resident: "r1", Created: at, Updated: at, Turns: []assistant.Turn{
+		{Seq: 1, Role: assistant.RoleResident, Text: "when is the recycling centre open? call me on 07700 900123", At: at},
+		{Seq: 2, Role: assistant.RoleAssistant, Text: "Sorry, I could not find that.", Intent: assistant.IntentRefuse, At: at},
+	}}
+	handed := &assistant.Conversation{ID: "c2", Channel: assistant.ChannelSMS, Resident: "r2", Created: at, Updated: at, Turns: []assistant.Turn{
+		{Seq: 1, Role: assistant.RoleResident, Text: "this is useless, get me a real person", At: at},
+	}}
+	for _, c := range []*assistant.Conversation{conv, handed} {
+		if err := adb.SaveConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := adb.EnqueueHandoff(ctx, assistant.NewHandoff(handed, assistant.ReasonExplicit, false, at)); err != nil {
+		t.Fatal(err)
+	}
+	adb.Close()
+	wdb, err := wsqlite.Open(ctx, filepath.Join(dir, "webchat.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fb := range []webchat.Feedback{
+		{ConversationID: "c1", Seq: 2, Helpful: false, Channel: assistant.ChannelWeb, At: at},
+		{ConversationID: "c2", Seq: 1, Helpful: true, Channel: assistant.ChannelSMS, At: at},
+	} {
+		if err := wdb.SaveFeedback(ctx, fb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wdb.Close()
+
+	getenv, _ := testEnv(t)
+	out := filepath.Join(dir, "drafts.jsonl")
+	stdout, _, err := runCmd(t, getenv, "eval", "export", "-db", filepath.Join(dir, "assistant.db"), "-out", out)
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, stdout)
+	}
+	if !strings.Contains(stdout, "Wrote 2 draft case(s)") {
+		t.Errorf("stdout %q, want 2 drafts", stdout)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := evals.ReadSuite(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]evals.Case{}
+	for _, c := range cases {
+		byID[c.ID] = c
+	}
+	rated, handoff := byID["draft-c1-1"], byID["draft-c2-1"]
+	if len(cases) != 2 || handoff.Expect.Intent != "handoff" || rated.Channel != "web" {
+		t.Fatalf("drafts %+v, want the unhelpful answer and the hand-off", cases)
+	}
+	if q := rated.Question(); strings.Contains(q, "07700") || !strings.Contains(q, "[phone number removed]") {
+		t.Errorf("turn %q: the phone number was not redacted", q)
+	}
+	if _, _, err := runCmd(t, getenv, "eval", "export", "-db", filepath.Join(dir, "assistant.db")); exitCode(err) != 2 {
+		t.Errorf("export without -out: exit %d, want 2", exitCode(err))
+	}
 }

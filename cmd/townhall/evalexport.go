@@ -6,9 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/townhall-civic/townhall/assistant/sqlite"
+	"github.com/townhall-civic/townhall/channels/webchat"
+	wsqlite "github.com/townhall-civic/townhall/channels/webchat/sqlite"
 	"github.com/townhall-civic/townhall/evals"
 	"github.com/townhall-civic/townhall/foi"
 )
@@ -18,7 +22,8 @@ import (
 func runEvalExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "", "the assistant's SQLite database")
+	dbPath := fs.String("db", "", "the assistant's SQLite database (assistant.db in the index folder)")
+	feedbackPath := fs.String("feedback-db", "", "the web chat's database, with residents' feedback (default webchat.db beside -db, when present)")
 	out := fs.String("out", "", "write the draft suite (JSON Lines) here")
 	since := fs.String("since", "", "only conversations rated or handed off on or after this date (YYYY-MM-DD)")
 	keep := fs.Bool("keep-personal-data", false, "do not redact names, emails, phone numbers and postcodes from the turns")
@@ -45,12 +50,18 @@ func runEvalExport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	defer db.Close()
 	opt.Conversations, opt.Handoffs = db, db
-	// The web chat's feedback store lives in the same database once it
-	// exists; until the store implements evals.FeedbackSource only
-	// hand-offs are exported.
-	var store any = db
-	if fb, ok := store.(evals.FeedbackSource); ok {
-		opt.Feedback = fb
+	if *feedbackPath == "" {
+		if p := filepath.Join(filepath.Dir(*dbPath), "webchat.db"); fileExists(p) {
+			*feedbackPath = p
+		}
+	}
+	if *feedbackPath != "" {
+		wdb, err := wsqlite.Open(ctx, *feedbackPath)
+		if err != nil {
+			return err
+		}
+		defer wdb.Close()
+		opt.Feedback = webchatFeedback{wdb}
 	}
 	drafts, err := evals.ExportDrafts(ctx, opt)
 	if err != nil {
@@ -63,8 +74,35 @@ func runEvalExport(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := writeFile(*out, buf.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Wrote %d draft case(s) to %s; fill in their expected sources and facts.\n", len(drafts), *out)
+	from := "hand-offs"
+	if opt.Feedback != nil {
+		from += " and unhelpful answers in " + *feedbackPath
+	}
+	fmt.Fprintf(stdout, "Wrote %d draft case(s) from %s to %s; fill in their expected sources and facts.\n", len(drafts), from, *out)
 	return nil
+}
+
+// webchatFeedback reads the web chat's feedback store as the evals'
+// FeedbackSource: the answers residents marked unhelpful.
+type webchatFeedback struct{ store webchat.FeedbackStore }
+
+func (f webchatFeedback) UnhelpfulFeedback(ctx context.Context, since time.Time) ([]evals.Feedback, error) {
+	all, err := f.store.FindFeedback(ctx, webchat.FeedbackFilter{Since: since})
+	if err != nil {
+		return nil, err
+	}
+	var out []evals.Feedback
+	for _, fb := range all {
+		if !fb.Helpful {
+			out = append(out, evals.Feedback{ConversationID: fb.ConversationID, Seq: fb.Seq, At: fb.At, Question: fb.Question, Answer: fb.Answer})
+		}
+	}
+	return out, nil
+}
+
+func fileExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && !info.IsDir()
 }
 
 // redactTurn removes personal data from a resident's words with the FOI
