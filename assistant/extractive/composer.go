@@ -139,6 +139,7 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		return nil, errUngrounded("nothing retrieved")
 	}
 	weights := idf(q, units)
+	bg := loadBackground()
 	total, missing, topicTotal := 0.0, 0.0, 0.0
 	for _, t := range q.all() {
 		if w, ok := weights[t]; ok {
@@ -149,8 +150,9 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		} else if _, want := wantKind(t); !want {
 			// A question term no candidate holds may be the topic the
 			// hits miss, or just an informal word: count it at half the
-			// weight of the rarest term when judging grounding.
-			missing += 0.5 * math.Log(1+float64(len(units)))
+			// weight of the rarest term, tempered like any other by its
+			// background specificity, when judging grounding.
+			missing += 0.5 * math.Log(1+float64(len(units))) * math.Sqrt(bg.specificity(t))
 		}
 	}
 	if topicTotal == 0 {
@@ -562,7 +564,8 @@ const minDatedCover = 0.15
 
 // datedCover is, for a question asking when, the largest share of its
 // topic (weighted by background specificity) covered by a unit that
-// states a date or time, with its headings. The dates of FOI paperwork
+// states a date or time, with its headings; for "when should I ...", a
+// time limit ("within 20 working days") answers too. The dates of FOI paperwork
 // ("which we received on"), of log entries and of payments do not count
 // unless the question is about them, nor do questions and requests: they
 // date something other than what is asked. Retrieval always finds
@@ -576,7 +579,7 @@ func datedCover(q question, units []*unit) float64 {
 	}
 	best := 0.0
 	for _, u := range units {
-		if !u.facts.has(factTime) || u.kind == kindLabel || u.procedure || u.request ||
+		if !u.facts.has(factTime) && !(q.whenMay && u.facts.has(factDuration)) || u.kind == kindLabel || u.procedure || u.request ||
 			u.logEntry && !q.aboutRequests || u.record && !q.asks.has(factAmount) ||
 			strings.HasSuffix(u.text, "?") || asks(u.text) {
 			continue

@@ -53,7 +53,13 @@ type question struct {
 	// "what date", "which days"): only a date or time about the topic
 	// answers them.
 	when bool
+	// whenMay is set for "when should I ...", "when can we ...": a time
+	// limit ("within 20 working days") answers them too.
+	whenMay bool
 }
+
+// whenMayAsked matches questions about when the resident may or should act.
+var whenMayAsked = regexp.MustCompile(`\bwhen (should|can|could|must|do|will|would) (i|we)\b`)
 
 // whenAsked matches questions asking for a date or time, not "when it
 // snows" (a condition).
@@ -221,6 +227,7 @@ func parseQuestion(text string) question {
 	q.asks = asksIn(text)
 	q.aboutRequests = aboutRequests.MatchString(text)
 	q.when = whenAsked.MatchString(strings.ToLower(text))
+	q.whenMay = whenMayAsked.MatchString(strings.ToLower(text))
 	cue := map[string]bool{}
 	for k := range numFactKinds {
 		if !q.asks.has(k) {

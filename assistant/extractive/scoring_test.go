@@ -249,6 +249,12 @@ func TestComposeDeclinesWhenNoDateAnswersAWhenQuestion(t *testing.T) {
 	if got := answerText(compose(t, New(Options{}), "when do you collect garden waste?", hits(garden))); !strings.Contains(got, "1 March") {
 		t.Errorf("answer %q lacks the dates", got)
 	}
+	// "When should I chase it?" is answered by a time limit.
+	taxi := chunk("pages/taxi-licences.html", 0, "Taxi licences", "https://www.example.gov.uk/taxi-licences", nil,
+		"We decide most private hire licence applications within 20 working days.")
+	if got := answerText(compose(t, New(Options{}), "I sent my private hire licence application weeks ago, when should I chase it?", hits(taxi))); !strings.Contains(got, "20 working days") {
+		t.Errorf("answer %q lacks the time limit", got)
+	}
 	// "when it snows" is a condition, not a question about a date.
 	grit := chunk("pages/gritting.html", 0, "Gritting", "https://www.example.gov.uk/gritting", nil,
 		"We grit main roads first and side roads only once the main roads are clear.")
