@@ -52,6 +52,10 @@ var loadBackground = sync.OnceValue(func() *background {
 // minSpecificity is the weight of the commonest terms.
 const minSpecificity = 0.2
 
+// figureSpecificity is the weight of a figure in a question ("2025",
+// "3"), about that of a word such as "permit".
+const figureSpecificity = 0.6
+
 // wantSpecificity is the weight of a kind of fact asked for, about that of
 // a word of everyday English ("price", "open").
 const wantSpecificity = 0.5
@@ -59,11 +63,12 @@ const wantSpecificity = 0.5
 // specificity is how much a term says about a topic, from minSpecificity
 // (the commonest words) to 1 (a word never counted, such as a place
 // name): the information of the term in everyday English, log(N/count),
-// over its largest possible value, log N. Figures are specific; the
-// pseudo-term of a kind of fact asked for is in between.
+// over its largest possible value, log N. Figures are in between (a
+// year or a number of items is on many council pages), as is the
+// pseudo-term of a kind of fact asked for.
 func (b *background) specificity(term string) float64 {
 	if isDigit(term) {
-		return 1
+		return figureSpecificity
 	}
 	if _, ok := wantKind(term); ok {
 		return wantSpecificity

@@ -596,35 +596,33 @@ func datedCover(q question, units []*unit) float64 {
 }
 
 // docWeights weighs each document (by rank among the hits' documents) by
-// its rank and by the share of the question's topic it covers anywhere
-// in its text, titles and headings, next to the best-covering document.
-// Retrieval ranks by similarity to the whole question; a document that
-// lacks a specific term of it ("Hyndburn", "half term") answers another
-// question, however high it ranks.
+// its rank and by the largest share of the question's topic one of its
+// units covers with its headings and neighbours, next to the best
+// document's. Retrieval ranks by similarity to the whole question; a
+// document no part of which is about the specific terms of it
+// ("Hyndburn", "missed") answers another question, however high it
+// ranks. The best unit, not the whole document, is measured: a long page
+// mentions most words somewhere.
 func docWeights(q question, units []*unit, weights map[string]float64, topicTotal float64) []float64 {
 	n := 0
 	for _, u := range units {
 		n = max(n, u.doc+1)
 	}
-	has := make([]map[string]bool, n)
-	for _, u := range units {
-		if has[u.doc] == nil {
-			has[u.doc] = map[string]bool{}
-		}
-		for _, t := range q.terms {
-			if u.terms[t] || u.ctx[t] {
-				has[u.doc][t] = true
-			}
-		}
-	}
 	cover := make([]float64, n)
 	best := 0.0
-	for d := range n {
-		for t := range has[d] {
-			cover[d] += weights[t]
+	for _, u := range units {
+		if u.kind == kindLabel {
+			continue
 		}
-		cover[d] /= topicTotal
-		best = max(best, cover[d])
+		c := 0.0
+		for _, t := range q.terms {
+			if u.terms[t] || u.ctx[t] || u.near[t] {
+				c += weights[t]
+			}
+		}
+		c /= topicTotal
+		cover[u.doc] = max(cover[u.doc], c)
+		best = max(best, c)
 	}
 	out := make([]float64, n)
 	for d := range n {
