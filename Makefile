@@ -10,7 +10,7 @@ BIN       := bin/townhall
 SHARED    ?= ../shared
 BENCHTIME ?= 1x
 
-.PHONY: all build run test test-deps vet bench eval-dev clean govuk-frontend
+.PHONY: all build run test test-deps vet bench eval-dev clean govuk-frontend browser-deps
 
 all: build
 
@@ -38,10 +38,29 @@ govuk-frontend:
 		npm install --ignore-scripts --no-audit --no-fund --loglevel=error --prefix .cache/npm $(GOVUK_FRONTEND_PKG); \
 	fi
 
-# test-deps installs what the integration tests need (word vectors now;
-# PostgreSQL with pgvector and chromium as those tests land). Each step is
-# idempotent and quick when already done.
-test-deps: embeddings govuk-frontend
+# Debian's chromium and the npm modules of the widget's browser test
+# (tests/browser/package.json: playwright-core, axe-core), installed into
+# .cache/npm-browser without running scripts. playwright-core drives the
+# system chromium, so no browser is downloaded. Does nothing when both
+# are present.
+CHROMIUM ?= /usr/bin/chromium
+
+browser-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "apt-get install chromium"; \
+		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	fi
+	@if ! cmp -s tests/browser/package.json .cache/npm-browser/package.json || [ ! -d .cache/npm-browser/node_modules/playwright-core ]; then \
+		echo "npm install tests/browser/package.json into .cache/npm-browser"; \
+		mkdir -p .cache/npm-browser && cp tests/browser/package.json .cache/npm-browser/package.json && \
+		npm install --ignore-scripts --no-audit --no-fund --loglevel=error --prefix .cache/npm-browser; \
+	fi
+
+# test-deps installs what the integration tests need (word vectors, the
+# FOI portal's frontend, chromium and the browser test's npm modules;
+# PostgreSQL with pgvector as those tests land). Each step is idempotent
+# and quick when already done.
+test-deps: embeddings govuk-frontend browser-deps
 
 test: test-deps
 	$(GO) vet ./...

@@ -165,7 +165,7 @@ func TestWidgetAssets(t *testing.T) {
 	for path, want := range map[string]string{
 		"/widget.js":  `role="log"`,
 		"/widget.css": "prefers-reduced-motion",
-		"/chat/demo":  `<script src="/widget.js" defer></script>`,
+		"/chat/demo":  `<script src="/widget.js" defer data-council="Testshire Council"></script>`,
 	} {
 		status, body := p.get(path)
 		if status != http.StatusOK || !strings.Contains(body, want) {

@@ -51,6 +51,13 @@
     var who = document.createElement('p');
     who.className = 'who';
     who.textContent = names[m.role] || 'Assistant';
+    if (m.at) {
+      var when = document.createElement('span');
+      when.className = 'when';
+      var d = new Date(m.at);
+      when.textContent = ' ' + ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+      who.appendChild(when);
+    }
     var body = document.createElement('div');
     body.className = 'body';
     body.appendChild(sanitize(m.html || ''));

@@ -99,7 +99,8 @@
           var label = n.getAttribute('aria-label');
           if (label) el.setAttribute('aria-label', label);
         }
-        if (n.tagName === 'SPAN' && n.className === 'visually-hidden') el.className = 'visually-hidden';
+        var cls = n.getAttribute('class');
+        if (cls === 'visually-hidden' || cls === 'th-cite' || cls === 'th-sources') el.className = cls;
         copy(n, el);
         to.appendChild(el);
       });
@@ -359,16 +360,27 @@
     input.focus();
   }
 
-  function close() {
+  // close hides the panel; focus goes back to whatever opened it unless
+  // keepFocus (focus has already moved on to the page).
+  function close(keepFocus) {
     panel.hidden = true;
     launcher.hidden = false;
     launcher.setAttribute('aria-expanded', 'false');
+    if (keepFocus === true) return;
     var to = state.opener && state.opener.isConnected ? state.opener : launcher;
     to.focus();
   }
 
   launcher.addEventListener('click', function () { open(launcher); });
-  closeBtn.addEventListener('click', close);
+  closeBtn.addEventListener('click', function () { close(); });
+  // The panel is not modal: Tab moves on into the page. If the page
+  // element that gets focus is entirely under the panel (on a small
+  // screen, anything), the panel gets out of the way (WCAG 2.4.11).
+  document.addEventListener('focusin', function (e) {
+    if (panel.hidden || e.target === host || !e.target.getBoundingClientRect) return;
+    var r = e.target.getBoundingClientRect(), p = panel.getBoundingClientRect();
+    if (r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom) close(true);
+  });
   panel.addEventListener('keydown', function (e) {
     if (e.key === 'Escape') { e.preventDefault(); close(); }
   });
