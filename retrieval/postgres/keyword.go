@@ -1,0 +1,133 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/retrieval"
+)
+
+// Keyword searches chunks with PostgreSQL full-text search: the query's
+// words are stemmed with the english configuration and OR-ed, so, like
+// the local store's plain BM25 arm, a question matches chunks holding any
+// of its words; ts_rank_cd (cover density, length-normalised) ranks them,
+// with title words weighing most, then headings, then text. Snippets come
+// from ts_headline over the HTML-escaped text.
+type Keyword struct {
+	pool *pgxpool.Pool
+}
+
+var _ retrieval.Searcher = (*Keyword)(nil)
+
+// keywordQuery ranks matching chunks, at most $5 per document, best $6
+// first. $1 is the query text, $2 the kinds (empty for all), $3 and $4
+// the date bounds (null for none). The tsquery ORs the english lexemes of
+// the text, each quoted so no character in it is read as an operator.
+const keywordQuery = `WITH q AS (
+	SELECT to_tsquery('simple', string_agg('''' || replace(replace(l, '\', '\\'), '''', '''''') || '''', ' | ')) AS query
+	FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS l
+), ranked AS (
+	SELECT c.id, c.doc_id, ts_rank_cd(c.tsv, q.query, 1) AS score
+	FROM chunks c, q
+	WHERE c.tsv @@ q.query
+		AND (cardinality($2::text[]) = 0 OR c.kind = ANY($2::text[]))
+		AND ($3::timestamptz IS NULL OR c.date >= $3)
+		AND ($4::timestamptz IS NULL OR c.date < $4)
+), top AS (
+	SELECT id, doc_id, score FROM (
+		SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY score DESC, id) AS nth FROM ranked
+	) r WHERE nth <= $5 ORDER BY score DESC, id LIMIT $6
+)`
+
+// headlineOptions shape ts_headline's extracts.
+const headlineOptions = `StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`
+
+// Search implements retrieval.Searcher.
+func (k *Keyword) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit, error) {
+	if strings.TrimSpace(q.Text) == "" {
+		return nil, fmt.Errorf("empty query: %w", retrieval.ErrInvalid)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	perDoc := max(q.PerDocument, 1)
+	kinds := make([]string, len(q.Kinds))
+	for i, kd := range q.Kinds {
+		kinds[i] = string(kd)
+	}
+	args := []any{clean(q.Text), kinds, optTime(q.From), optTime(q.To), perDoc, limit}
+	var hits []retrieval.Hit
+	err := pgx.BeginTxFunc(ctx, k.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if q.Bare {
+			rows, err := tx.Query(ctx, keywordQuery+` SELECT id, doc_id, score FROM top ORDER BY score DESC, id`, args...)
+			if err != nil {
+				return err
+			}
+			hits, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (retrieval.Hit, error) {
+				var h retrieval.Hit
+				err := r.Scan(&h.Chunk.ID, &h.Chunk.DocID, &h.Score)
+				return h, err
+			})
+			return err
+		}
+		// The text is HTML-escaped before ts_headline, which copies it
+		// verbatim around the <mark> tags it adds; the escapes are entity
+		// tokens to the parser, so they are neither split nor matched.
+		rows, err := tx.Query(ctx, keywordQuery+` SELECT `+prefixed("c.", chunkColumns)+`, top.score,
+			ts_headline('english', replace(replace(replace(replace(replace(c.text,
+				'&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&#34;'), '''', '&#39;'),
+				q.query, '`+headlineOptions+`')
+			FROM top JOIN chunks c ON c.id = top.id, q
+			ORDER BY top.score DESC, top.id`, args...)
+		if err != nil {
+			return err
+		}
+		hits, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (retrieval.Hit, error) {
+			var h retrieval.Hit
+			var snippet *string
+			var fileID, kind string
+			var date *time.Time
+			c := &h.Chunk
+			err := r.Scan(&c.ID, &c.DocID, &fileID, &kind, &c.Council, &c.Title, &c.Headings, &c.Text, &c.URL, &c.Page, &date, &h.Score, &snippet)
+			c.Kind = corpus.Kind(kind)
+			if len(c.Headings) == 0 {
+				c.Headings = nil
+			}
+			if date != nil {
+				c.Date = *date
+			}
+			if snippet != nil {
+				h.Snippet = strings.Join(strings.Fields(*snippet), " ")
+			}
+			return h, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return retrieval.Dedupe(hits, limit, q.PerDocument), nil
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// prefixed qualifies each of a comma-separated list of columns.
+func prefixed(prefix, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i, p := range parts {
+		parts[i] = prefix + p
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,188 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/retrieval"
+	"github.com/townhall-civic/townhall/retrieval/postgres"
+	"github.com/townhall-civic/townhall/retrieval/retrievaltest"
+)
+
+// requirePostgres returns TEST_DATABASE_URL, skipping the test when it is
+// unset, or failing it when CI is set too.
+func requirePostgres(t *testing.T) string {
+	t.Helper()
+	url := os.Getenv("TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("TEST_DATABASE_URL is unset but CI is set: run `make pg` (scripts/pg-test.sh) and export its URL")
+		}
+		t.Skip("TEST_DATABASE_URL is unset; `make pg` starts a local PostgreSQL with pgvector")
+	}
+	return url
+}
+
+// testSchema returns a new schema name, dropped with everything in it when
+// the test ends, so tests never see each other's tables.
+func testSchema(t *testing.T, url string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "test_" + hex.EncodeToString(b)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return schema
+}
+
+// mustOpen opens a store in a schema of its own, closed when the test ends.
+func mustOpen(t *testing.T, opt postgres.Options) *postgres.Store {
+	t.Helper()
+	url := requirePostgres(t)
+	if opt.Schema == "" {
+		opt.Schema = testSchema(t, url)
+	}
+	s, err := postgres.Open(context.Background(), url, opt)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	retrievaltest.TestChunkIndex(t, func(t *testing.T) retrievaltest.Index {
+		s := mustOpen(t, postgres.Options{Dim: retrievaltest.ConformanceDim})
+		return retrievaltest.Index{Chunks: s.Chunks(), Catalog: s.Catalog(), Vectors: s.Vectors(), Keyword: s.Keyword(), Stems: true}
+	})
+}
+
+func TestOpenRebuildsOnEmbedderChange(t *testing.T) {
+	url := requirePostgres(t)
+	schema := testSchema(t, url)
+	ctx := context.Background()
+	open := func(id string, dim int) *postgres.Store {
+		t.Helper()
+		s, err := postgres.Open(ctx, url, postgres.Options{Dim: dim, EmbedderID: id, Schema: schema})
+		if err != nil {
+			t.Fatalf("Open(%s, %d): %v", id, dim, err)
+		}
+		return s
+	}
+	s := open("a", 4)
+	chunk := corpus.Chunk{ID: "a.html~0", DocID: "a.html", Kind: corpus.KindPage, Title: "A", Text: "alpha"}
+	if err := s.Chunks().Put(ctx, []corpus.Chunk{chunk}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Vectors().Add(ctx, []string{chunk.ID}, [][]float32{{1, 0, 0, 0}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	tests := []struct {
+		id          string
+		dim         int
+		wantRebuilt bool
+		wantChunks  int
+	}{
+		{"a", 4, false, 1},
+		{"b", 4, true, 0},
+		{"b", 8, true, 0},
+	}
+	for _, tt := range tests {
+		s := open(tt.id, tt.dim)
+		st, err := s.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Rebuilt != tt.wantRebuilt || st.Chunks != tt.wantChunks {
+			t.Errorf("Open(%s, %d): got rebuilt %v with %d chunks, want %v with %d", tt.id, tt.dim, s.Rebuilt, st.Chunks, tt.wantRebuilt, tt.wantChunks)
+		}
+		if tt.dim == 8 {
+			if err := s.Chunks().Put(ctx, []corpus.Chunk{chunk}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Vectors().Add(ctx, []string{chunk.ID}, [][]float32{make([]float32, 8)}); err != nil {
+				t.Errorf("Add of an 8-dimension vector after the change: %v", err)
+			}
+		}
+		s.Close()
+	}
+}
+
+func TestVectorsAddUnknownChunk(t *testing.T) {
+	s := mustOpen(t, postgres.Options{Dim: 2})
+	err := s.Vectors().Add(context.Background(), []string{"nowhere~0"}, [][]float32{{1, 0}})
+	if !errors.Is(err, retrieval.ErrNotFound) {
+		t.Errorf("got %v, want ErrNotFound", err)
+	}
+}
+
+func TestIndexerAndSearchers(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, postgres.Options{Dim: 64, Embed: retrievaltest.BagOfWords(64), EmbedderID: "bag"})
+	ix := s.Indexer()
+	docs := []corpus.Document{
+		{ID: "council-tax.html", Kind: corpus.KindPage, Title: "Council Tax discounts", Sections: []corpus.Section{{Text: "A single person discount cuts your bill by 25 percent."}}},
+		{ID: "bins.html", Kind: corpus.KindPage, Title: "Bin collections", Sections: []corpus.Section{{Text: "Collections are weekly. Report a missed bin online."}}},
+	}
+	for _, d := range docs {
+		if err := ix.PutFile(ctx, d.ID, "h-"+d.ID, []corpus.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Files != 2 || st.Documents != 2 || st.Chunks < 2 || st.Vectors != st.Chunks {
+		t.Errorf("Stats = %+v, want 2 files, 2 documents, a vector per chunk", st)
+	}
+	for _, name := range []string{"hybrid", "keyword", "vector"} {
+		t.Run(name, func(t *testing.T) {
+			sr, err := s.Searcher(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hits, err := sr.Search(ctx, retrieval.Query{Text: "single person discount", Limit: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) == 0 || hits[0].Chunk.DocID != "council-tax.html" || hits[0].Chunk.Text == "" {
+				t.Errorf("got %+v, want council-tax.html first with its text", hits)
+			}
+		})
+	}
+	if err := ix.DeleteFiles(ctx, []string{"bins.html"}); err != nil {
+		t.Fatal(err)
+	}
+	hashes, err := ix.FileHashes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hashes) != 1 || hashes["council-tax.html"] != "h-council-tax.html" {
+		t.Errorf("FileHashes after delete = %v, want only council-tax.html", hashes)
+	}
+	if _, err := s.Searcher("nonsense"); !errors.Is(err, retrieval.ErrInvalid) {
+		t.Errorf("Searcher(nonsense): got %v, want ErrInvalid", err)
+	}
+}
