@@ -19,6 +19,7 @@ const (
 	factDuration                 // how long: 2 working days, 28 days
 	factPhone                    // who do I call: 0114 273 4567, 101
 	factCount                    // how many: any figure
+	factOrg                      // who: Gloucestershire County Council, Greenway Ltd
 	numFactKinds
 	// factFree is "free" or "no charge": an answer to "does it cost
 	// anything?", but only half an answer to "how much is it?". It is
@@ -87,6 +88,7 @@ var cueWords = map[factKind][]string{
 	factDuration: {"quick", "quickly", "fast", "soon", "wait"},
 	factPhone:    {"phone", "telephone", "ring", "call", "number", "helpline", "contact"},
 	factCount:    {"number", "total"},
+	factOrg:      {"company", "companies", "firm", "firms", "organisation", "organization", "contractor", "supplier", "responsible"},
 }
 
 // askCues say which facts a (lower-cased) question asks for. They are general question
@@ -97,7 +99,11 @@ var askCues = [numFactKinds]*regexp.Regexp{
 	factDuration: regexp.MustCompile(`\bhow long\b|\bhow (quick|quickly|fast|soon)\b|\bhow far (ahead|in advance)\b|\bhow much notice\b|\bnotice\b|\bhow many (days|weeks|months|years|hours)\b|\bwithin\b|\bvalid\b|\bturnaround\b|\bwait\b`),
 	factPhone:    regexp.MustCompile(`\bphone\b|\btelephone\b|\bring\b|\bcall\b|\bnumber (to|for)\b|\bhelpline\b|\bcontact\b|\bwho (do|should|can) (i|we) (ring|call|contact|phone|speak|talk|tell|report)\b`),
 	factCount:    regexp.MustCompile(`\bhow many\b|\bnumber of\b|\btotal\b|\bhow often\b|\bwhat percentage\b`),
+	factOrg:      regexp.MustCompile(`\bwho (do|should|can|will|does|did|is|are|was|runs|run|won|collects|owns|manages|decides|deals|handles)\b|\bwho('s| is) responsible\b|\bwhich (company|companies|firm|firms|organisation|organization|contractor|supplier|council|department|team|body)\b`),
 }
+
+// whoToCall matches "who do I ring", which asks for a phone number.
+var whoToCall = regexp.MustCompile(`\bwho (do|should|can) (i|we) (ring|call|phone|contact|speak|talk)\b`)
 
 // howMuchOf finds the word after "how much": a noun there ("how much
 // salt") asks for a quantity, a verb ("how much is it") for a price.
@@ -260,6 +266,7 @@ var askHints = [numFactKinds][]string{
 	factDuration: {"how long", "quick", "fast", "soon", "how far", "notice", "how many", "within", "valid", "turnaround", "wait"},
 	factPhone:    {"phone", "ring", "call", "number", "helpline", "contact", "who "},
 	factCount:    {"how many", "number of", "total", "how often", "percentage"},
+	factOrg:      {"who", "which"},
 }
 
 // asksIn returns the kinds of fact text asks for.
@@ -277,6 +284,9 @@ func asksIn(text string) factSet {
 		if hinted && askCues[k].MatchString(text) {
 			s |= 1 << k
 		}
+	}
+	if s.has(factOrg) && whoToCall.MatchString(text) {
+		s &^= 1 << factOrg // "who do I ring": a number, not a name
 	}
 	if m := howMuchOf.FindStringSubmatch(text); m != nil && !notQuantity[m[1]] && !moneyWords.MatchString(text) {
 		s |= 1 << factCount // "how much salt": a quantity
@@ -310,8 +320,19 @@ func factsIn(text string) factSet {
 	if digit && factPatterns[factPhone].MatchString(lower) {
 		s |= 1 << factPhone
 	}
+	if hinted(text, orgHints) && orgName.MatchString(text) {
+		s |= 1 << factOrg
+	}
 	return s
 }
+
+// orgName finds the name of an organisation: capitalised words ending in
+// a word that says what sort of body it is.
+var orgName = regexp.MustCompile(`\b(?:[A-Z][A-Za-z&'’.-]+ ){1,5}(?:Council|Ltd|Limited|plc|PLC|LLP|Police|Agency|Trust|Services?|Department|Office|Authority|Team|Board|Commission|Commissioner|Group|Association|Partnership|Service)\b`)
+
+// orgHints hold the last word of every name orgName finds.
+var orgHints = []string{"Council", "Ltd", "Limited", "plc", "PLC", "LLP", "Police", "Agency", "Trust", "Service", "Department",
+	"Office", "Authority", "Team", "Board", "Commission", "Group", "Association", "Partnership"}
 
 // poundFigure reports a "£" followed by a figure, as in "£25" or "£ 25".
 func poundFigure(s string) bool {

@@ -108,6 +108,8 @@ func TestAsksIn(t *testing.T) {
 		{"how far ahead do I need to apply?", []factKind{factDuration}},
 		{"who do I ring about an abandoned car?", []factKind{factPhone}},
 		{"how many fines were issued?", []factKind{factCount}},
+		{"who do we apply to for a road closure?", []factKind{factOrg}},
+		{"which company collects the bins?", []factKind{factOrg}},
 	}
 	for _, tt := range tests {
 		got := asksIn(tt.q)
@@ -131,6 +133,8 @@ func TestFactsIn(t *testing.T) {
 		{text: "You get 25% off your bill.", want: factAmount, not: factTime},
 		{text: "Call 01632 960000 to book.", want: factPhone, not: factAmount},
 		{text: "We collect within 10 working days.", want: factDuration, not: factAmount},
+		{text: "Road closures are handled by Gloucestershire County Council.", want: factOrg, not: factAmount},
+		{text: "The contract went to Greenway Environmental Services Ltd.", want: factOrg, not: factPhone},
 	}
 	for _, tt := range tests {
 		got := factsIn(tt.text)

@@ -488,6 +488,9 @@ func skipSentence(s string) bool {
 	if addressLine(s) {
 		return true
 	}
+	if len(f) == 2 && strings.HasSuffix(f[0], ":") {
+		return false // "Closed: Thursdays", "Cost: free": a label and its value
+	}
 	return len(f) < 3 && strings.IndexFunc(s, unicode.IsDigit) < 0
 }
 

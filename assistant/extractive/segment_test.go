@@ -97,6 +97,7 @@ func TestSegment(t *testing.T) {
 			[]string{strings.TrimSpace(strings.Repeat("Word ", 1)+strings.Repeat("word ", 19)) + " ends here.", "A second sentence follows with more words to read here."}},
 		{"figure rows read under their header", "We publish these figures every year in our report. Year Reports Fines\n2020 660 £20,630\nTotal 2388 £91,010",
 			[]string{"We publish these figures every year in our report.", "2020 660 £20,630", "Total 2388 £91,010"}},
+		{"a short label and value kept", "Winter: 10am - 4pm\nClosed: Thursdays", []string{"Winter: 10am - 4pm", "Closed: Thursdays"}},
 		{"address lines dropped", "The figures are below.\nSheffield, S1 1UJ\nPO Box 1283", []string{"The figures are below."}},
 		{"salutations dropped", "Dear Ms Example,\nThe cost is £25.\nYours sincerely,\nJo Bloggs", []string{"The cost is £25."}},
 		{"heading prefix", "Gas leaks: If you smell gas, call 0800 111 999 at once.", []string{"If you smell gas, call 0800 111 999 at once."}},
