@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +14,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/townhall-civic/townhall/assistant"
+	"github.com/townhall-civic/townhall/assistant/llm"
 	asqlite "github.com/townhall-civic/townhall/assistant/sqlite"
 	"github.com/townhall-civic/townhall/channels/webchat"
 	wsqlite "github.com/townhall-civic/townhall/channels/webchat/sqlite"
 	"github.com/townhall-civic/townhall/evals"
+	"github.com/townhall-civic/townhall/evals/htmlreport"
 )
 
 var update = flag.Bool("update", false, "rewrite evals/testdata/demo-golden.json from this run")
@@ -262,14 +265,7 @@ func TestDevSuiteFloors(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("-short")
 	}
-	index := os.Getenv("TOWNHALL_TEST_INDEX")
-	if index == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			cache = os.TempDir()
-		}
-		index = filepath.Join(cache, "townhall", "test-shared-hashing")
-	}
+	index := sharedTestIndex()
 	getenv, dir := testEnv(t)
 	report := filepath.Join(dir, "dev.json")
 	out, errOut, err := runCmd(t, getenv, "eval", "-suite", devSuite, "-manifest", sharedManifest, "-data", index, "-json", report,
@@ -363,4 +359,79 @@ func TestEvalExport(t *testing.T) {
 	if _, _, err := runCmd(t, getenv, "eval", "export", "-db", filepath.Join(dir, "assistant.db")); exitCode(err) != 2 {
 		t.Errorf("export without -out: exit %d, want 2", exitCode(err))
 	}
+}
+
+// sharedTestIndex is the folder of the hashing-embedder index of the
+// shared corpus that tests and benchmarks keep between runs.
+func sharedTestIndex() string {
+	if dir := os.Getenv("TOWNHALL_TEST_INDEX"); dir != "" {
+		return dir
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	return filepath.Join(cache, "townhall", "test-shared-hashing")
+}
+
+// BenchmarkEvalOverhead measures what the harness adds to the assistant's
+// own time on the dev suite (hybrid retrieval, extractive composer):
+// everything in Run outside Target.Run, plus writing the terminal table,
+// the JSON and the HTML report. overhead_% is that time over the time
+// spent in the assistant; the issue asks for under 5%.
+func BenchmarkEvalOverhead(b *testing.B) {
+	if _, err := os.Stat(sharedCorpus); err != nil {
+		b.Skip("shared corpus absent")
+	}
+	ctx := context.Background()
+	env := envConfig(func(k string) string {
+		return map[string]string{"TOWNHALL_DATA": b.TempDir(), "TOWNHALL_EMBEDDER": "hashing"}[k]
+	})
+	is, err := openIndex(ctx, sharedManifest, sharedTestIndex(), env)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer is.Close()
+	if _, err := is.ingest(ctx, env, false, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := is.records.Warm(ctx); err != nil {
+		b.Fatal(err)
+	}
+	cases, err := evals.ReadSuiteFile(devSuite)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := map[string]string{"retriever": "hybrid", "composer": "extractive"}
+	var target, harness float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t, err := evalTarget(is, cfg, llm.Config{}, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, err := evals.RunMatrix(ctx, cases, []evals.Configuration{{Name: "hybrid", Config: cfg, Target: t}}, "", evals.RunOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := evals.WriteTable(io.Discard, m); err != nil {
+			b.Fatal(err)
+		}
+		if err := evals.WriteSlices(io.Discard, m, "pass_rate", "recall_at_5"); err != nil {
+			b.Fatal(err)
+		}
+		if err := m.WriteJSON(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		if err := htmlreport.Write(io.Discard, m, htmlreport.Options{Generated: time.Now()}); err != nil {
+			b.Fatal(err)
+		}
+		writing := float64(time.Since(start)) / float64(time.Millisecond)
+		target += m.Timing.TargetMS
+		harness += m.Timing.HarnessMS + writing
+	}
+	b.ReportMetric(target/float64(b.N), "assistant_ms/run")
+	b.ReportMetric(harness/float64(b.N), "harness_ms/run")
+	b.ReportMetric(harness/target*100, "overhead_%")
 }
