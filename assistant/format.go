@@ -63,10 +63,17 @@ func Format(d *Draft, ch Channel, needs Needs, opt FormatOptions) (string, []Cit
 		}
 	}
 	runs, cites := layout(d, limit)
+	var whole strings.Builder // the answer's text, to see which acronyms it uses again
+	for _, r := range runs {
+		for _, s := range r.sentences {
+			whole.WriteString(s + "\n")
+		}
+	}
 	seen := map[string]bool{}
 	for i := range runs {
 		for j, s := range runs[i].sentences {
 			s = cleanSentence(s, ch, needs)
+			s = dropAsides(s, whole.String())
 			if plain {
 				s = plainText(s, seen)
 			} else {

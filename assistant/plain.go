@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -443,4 +444,38 @@ func capitalise(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// asideRx matches a bracketed aside that may add nothing to the sentence
+// around it: an acronym ("(EHC)", "(HRCs)") or another name for what was
+// just said ("(also called council tax reduction)").
+var asideRx = regexp.MustCompile(`\s\(([A-Z]{2,6}s?|(?:also|sometimes) (?:called|known as) [^()0-9]{1,60})\)`)
+
+// dropAsides removes from sentence s the bracketed aliases and the
+// bracketed acronyms that whole (the answer s is part of) does not use
+// again: the words they stand for are already there, so they only make
+// the sentence longer to read. An acronym used again keeps the bracket
+// that defines it; asides holding figures, conditions or links are kept.
+func dropAsides(s, whole string) string {
+	if !strings.Contains(s, "(") {
+		return s
+	}
+	return asideRx.ReplaceAllStringFunc(s, func(m string) string {
+		inner := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(m), "("), ")")
+		if inner[0] >= 'A' && inner[0] <= 'Z' && !strings.Contains(inner, " ") && wordsIn(whole, strings.TrimSuffix(inner, "s")) > 1 {
+			return m
+		}
+		return ""
+	})
+}
+
+// wordsIn counts the words of text that are w, or w with a plural "s".
+func wordsIn(text, w string) int {
+	n := 0
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if f == w || f == w+"s" {
+			n++
+		}
+	}
+	return n
 }

@@ -91,3 +91,27 @@ func TestSplitLongKeepsLinesAndFigures(t *testing.T) {
 		t.Errorf("SplitLong(%q)\n got %q\nwant %q", in, got, want)
 	}
 }
+
+func TestDropAsides(t *testing.T) {
+	tests := []struct{ name, in, whole, want string }{
+		{"acronym not used again", "Recycling centres (HRCs) are open daily.", "", "Recycling centres are open daily."},
+		{"acronym used again keeps its definition", "An education, health and care (EHC) plan takes 20 weeks.",
+			"An education, health and care (EHC) plan takes 20 weeks.\nYou get a draft EHC plan first.",
+			"An education, health and care (EHC) plan takes 20 weeks."},
+		{"alias", "Council Tax Support (also called council tax reduction) lowers your bill.", "",
+			"Council Tax Support lowers your bill."},
+		{"figures kept", "You can bring up to 3 items (up to 25kg) each visit.", "", "You can bring up to 3 items (up to 25kg) each visit."},
+		{"conditions kept", "You pay 25% less (if you live alone).", "", "You pay 25% less (if you live alone)."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			whole := tt.whole
+			if whole == "" {
+				whole = tt.in
+			}
+			if got := dropAsides(tt.in, whole); got != tt.want {
+				t.Errorf("dropAsides(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -114,6 +114,11 @@ func allDigits(s string) bool {
 // tokenSyllables counts the syllables of one token: a numeral, an
 // acronym or a word (hyphenated and slashed compounds count part by part).
 func tokenSyllables(tok string) int {
+	if strings.IndexFunc(tok, unicode.IsLetter) < 0 {
+		// A figure with separators ("2021/22", "13/04/24", "9-5") is one
+		// numeral, read at a glance like any other.
+		return partSyllables(tok)
+	}
 	n := 0
 	for _, part := range strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '/' || r == '–' }) {
 		n += partSyllables(part)

@@ -62,6 +62,8 @@ func TestGradeNumbersAndAcronyms(t *testing.T) {
 	}{
 		{"£19.35", 2}, {"10am", 2}, {"2,173.24", 3}, {"0114", 3}, {"HMO", 3}, {"EHCP", 4}, {"SEND", 1}, {"NHS", 3},
 		{"ANPR", 4}, {"HMRC", 4},
+		// A figure with separators is one numeral.
+		{"2021/22", 3}, {"13/04/24", 3}, {"well-known", 2},
 		// Longer words in capitals are shouted words, not acronyms.
 		{"CHRISTMAS", 2}, {"LIGHTING", 2},
 	}

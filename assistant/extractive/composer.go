@@ -759,7 +759,7 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		if len(picked) == 0 {
 			first = bg
 			firstScore = units[bi].score
-		} else if bg < 0.2*first {
+		} else if bg < 0.2*first || answered(q, factsCovered) && coveredShare(q, weights, covered) >= doneCover && bg < doneMin*first {
 			break
 		}
 		u := units[bi]
@@ -776,6 +776,38 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		}
 	}
 	return picked
+}
+
+// doneMin is how good, next to the first unit, a unit must be to be added
+// once the answer is done (see doneCover): more is only more to read.
+const doneMin = 0.4
+
+// doneCover is the share of the question's topic the units picked must
+// cover, with every kind of fact asked for, for the answer to be done.
+const doneCover = 0.6
+
+// coveredShare is the weighted share of the question's topic terms
+// covered.
+func coveredShare(q question, weights map[string]float64, covered map[string]bool) float64 {
+	have, all := 0.0, 0.0
+	for _, t := range q.terms {
+		all += weights[t]
+		if covered[t] {
+			have += weights[t]
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return have / all
+}
+
+// answered reports whether the facts covered include every kind the
+// question asks for (a count aside: any figure is one), and it asks for
+// some.
+func answered(q question, covered factSet) bool {
+	asked := q.asks &^ (1 << factCount)
+	return asked != 0 && covered&asked == asked
 }
 
 // minShare is the least share of the first unit's own score another unit

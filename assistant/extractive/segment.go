@@ -560,7 +560,7 @@ var sentenceStarters = map[string]bool{
 // runOn is the length in words past which an unpunctuated run of text
 // (lines a loader joined without full stops) is split at sentence
 // starters.
-const runOn = 30
+const runOn = 20
 
 // splitRunOn splits a long run-on "sentence" before a capitalised
 // sentence starter that follows a word with no closing punctuation:
