@@ -33,7 +33,7 @@ type Options struct {
 	// store's ChunkGetter here (local.Store.Chunks()).
 	Chunks retrieval.ChunkGetter
 	// ExpandDocs is how many top documents are read whole through Chunks;
-	// 0 means 2.
+	// 0 means 3.
 	ExpandDocs int
 	// MinCoverage is the share of the question's weighted terms that the
 	// best unit, with its heading and title, must cover; below it Compose
@@ -70,7 +70,7 @@ func New(opt Options) *Composer {
 		opt.MaxHits = 6
 	}
 	if opt.ExpandDocs <= 0 {
-		opt.ExpandDocs = 2
+		opt.ExpandDocs = 3
 	}
 	if opt.MinCoverage <= 0 {
 		opt.MinCoverage = 0.15
@@ -626,7 +626,7 @@ func docWeights(q question, units []*unit, weights map[string]float64, topicTota
 	}
 	out := make([]float64, n)
 	for d := range n {
-		out[d] = 1 / (1 + 0.5*float64(d))
+		out[d] = 1 / (1 + 0.3*float64(d))
 		if best > 0 {
 			out[d] *= cover[d] / best
 		}
@@ -817,7 +817,7 @@ const minShare = 0.25
 // crossDocMin is how good, next to the first unit, a unit from a document
 // not yet quoted must be: answers stitched from several pages read badly
 // and cite pages that answer something else.
-const crossDocMin = 0.45
+const crossDocMin = 0.3
 
 // overlap is the Jaccard similarity of two units' terms. Two rows of one
 // table (one chunk, one heading) count as a repeat, unless one is the
