@@ -697,6 +697,7 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 	taken := make([]bool, len(units))
 	words := 0
 	first, firstScore := 0.0, 0.0
+	requests := 0
 	for len(picked) < maxSent {
 		bi, bg := -1, 0.0
 		for i, u := range units {
@@ -705,6 +706,9 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 			}
 			if len(picked) > 0 && u.score < minShare*firstScore {
 				continue // what it adds cannot make up for what it is
+			}
+			if u.request && requests > 0 {
+				continue // the request gives context once; the answer is in the response
 			}
 			red := 0.0
 			for _, p := range picked {
@@ -765,6 +769,9 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		u := units[bi]
 		taken[bi] = true
 		picked = append(picked, u)
+		if u.request {
+			requests++
+		}
 		words += u.words
 		docs[u.doc] = true
 		for t := range u.terms {

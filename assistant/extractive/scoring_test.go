@@ -266,3 +266,24 @@ func TestComposeDeclinesWhenNoDateAnswersAWhenQuestion(t *testing.T) {
 		t.Errorf("answer %q lacks the gritting policy", got)
 	}
 }
+
+func TestComposeQuotesAnFOIRequestOnceAtMost(t *testing.T) {
+	request := corpus.Chunk{
+		ID: "foi/requests/grit.json~0", DocID: "foi/requests/grit.json", Kind: corpus.KindFOI,
+		Title: "Road salt", URL: "https://www.whatdotheyknow.com/request/grit", Headings: []string{"Request (1 March 2024)"},
+		Text: "I would like to know how much road salt the council used in winter 2023.\n" +
+			"I would also like to know how much road salt the council bought in winter 2023.\n" +
+			"I would like to know how much the road salt cost the council in winter 2023.",
+	}
+	response := request
+	response.ID = "foi/requests/grit.json~1"
+	response.Headings = []string{"Response (20 March 2024)"}
+	response.Text = "In winter 2023 we spread 3,940 tonnes of road salt."
+	d := compose(t, New(Options{}), "how much road salt did the council use in winter 2023?", hits(request, response))
+	if !strings.Contains(answerText(d), "3,940 tonnes") {
+		t.Errorf("answer %q lacks the figure from the response", answerText(d))
+	}
+	if n := strings.Count(answerText(d), "I would"); n > 1 {
+		t.Errorf("answer quotes the request %d times, want at most once: %q", n, answerText(d))
+	}
+}
