@@ -4,24 +4,39 @@
 //
 // Compose splits the top hits into units (sentences, list items with
 // their lead-in, steps, table rows such as "Band D: £2,100", and FOI
-// question lines paired with the figures answering them), scores
-// each by how much of the question it covers (Snowball-stemmed terms
-// weighted by IDF over the candidate units), by the heading and title it
-// sits under, by whether it holds the kind of fact the question asks for
-// (an amount for "how much", a time or date for "when", a duration for
-// "how long", a phone number for "who do I call"), by its position and by
-// its document's rank, and by its own reading grade (plainer sentences
-// win ties). With a ChunkGetter it also reads the other sections of the
-// top two documents, since the fact asked for is often in a section
-// retrieval did not return. It then picks a few short units greedily, each
-// adding question terms or facts the others lack and not repeating them
-// (MMR), preferring the top one or two documents so the answer reads as
-// one. Units are quoted as written, so numbers, times, amounts and phone
-// numbers are never altered, and each carries a citation to its document
-// (and PDF page). Sentences are ordered by document, then page order, so
-// consecutive sentences from one source share its number. Salutations
-// and sign-offs of FOI letters are left out, so requesters' names are not
-// quoted; footers repeated across documents are discounted.
+// questions paired with the answers under them, including questions
+// wrapped over two lines of a plain-text e-mail and answers run on after
+// them). It scores each unit by how much of the question it covers:
+// Snowball-stemmed terms weighted by their rarity among the candidate
+// units and documents, tempered by how specific they are in everyday
+// English (background.go, from SUBTLEX-US counts), so that "mould" counts
+// for more than "come". The kind of fact the question asks for (an amount
+// for "how much", a date for "when", a time limit for "how long", a phone
+// number for "who do I ring", a name for "who do we apply to", a figure
+// for "how many") is weighed as a term of its own, so "Price: £45"
+// answers "what does it cost". The heading a unit sits under and the
+// units beside it count for less than its own words; a fact counts only
+// as far as the unit and its surroundings are about the question. Units
+// are also scored by their document (its rank and how much of the
+// question its best part covers), by their position, and by their
+// reading grade as shown (plainer and shorter sentences win ties, more so
+// for plain English). FOI process text (acknowledgements, re-use
+// licences, review rights), request sections and disclosure log entries
+// count for little unless the question is about requests.
+//
+// With a ChunkGetter it also reads the other sections of the top three
+// documents, since the fact asked for is often in a section retrieval did
+// not return. It then picks a few short units greedily, each adding
+// question terms or facts the others lack and not repeating them (MMR),
+// preferring the first documents so the answer reads as one; it stops
+// early once every kind of fact asked for is in and weak units would only
+// add reading. Units are quoted as written, so numbers, times, amounts and
+// phone numbers are never altered, and each carries a citation to its
+// document (and PDF page). Sentences are ordered by document, then page
+// order, so consecutive sentences from one source share its number.
+// Salutations, sign-offs and postal addresses of FOI letters are left
+// out, so requesters' names are not quoted; footers repeated across
+// documents are discounted.
 //
 // Segmenting and term analysis of a chunk are cached per Composer (keyed
 // by chunk ID and a hash of its text), so popular pages cost little.
@@ -30,7 +45,9 @@
 // instructions ("ignore all previous instructions", "you are now ...") is
 // data, never instructions: the paragraph holding it is left out.
 //
-// When no unit covers enough of the question, Compose returns
-// assistant.ErrUngrounded so that the assistant declines and signposts
-// instead of answering from unrelated text.
+// When no unit covers enough of the question, or a question asking when
+// something is finds no date or time about its topic (only the dates of
+// FOI paperwork, say), Compose returns assistant.ErrUngrounded so that
+// the assistant declines and signposts instead of answering from
+// unrelated text.
 package extractive
