@@ -65,6 +65,8 @@ type line struct {
 	kind unitKind
 	// pair marks a question line joined to the lines answering it.
 	pair bool
+	// numbered marks an item with a number ("2.") rather than a bullet.
+	numbered bool
 }
 
 func segmentBlock(block string) []piece {
@@ -81,12 +83,14 @@ func segmentBlock(block string) []piece {
 		wrapped := len(lines) > 0 && lines[len(lines)-1].kind != kindRow && hardWrapped(prevRaw, t, width)
 		prevRaw = t
 		k := kindSentence
+		numbered := false
 		switch {
 		case wrapped && dashContinues(t):
 			// "... abandoned cars 2022" then "– 2023 which we received":
 			// a dash carried over by the wrap, not a list item.
 		case itemMarker.MatchString(t):
 			k = kindItem
+			numbered = t[0] >= '0' && t[0] <= '9'
 			t = strings.TrimSpace(itemMarker.ReplaceAllString(t, ""))
 		case isRow(t):
 			k = kindRow
@@ -96,7 +100,7 @@ func segmentBlock(block string) []piece {
 			lines[n-1].text += " " + t
 			continue
 		}
-		lines = append(lines, line{text: t, kind: k})
+		lines = append(lines, line{text: t, kind: k, numbered: numbered})
 	}
 	lines = pairAnswers(lines)
 	var out []piece
@@ -126,6 +130,14 @@ func segmentBlock(block string) []piece {
 			out = append(out, piece{text: l.text, kind: kindRow, context: cx, pair: l.pair})
 			continue
 		case kindItem:
+			if strings.HasSuffix(l.text, ":") && i+1 < len(lines) && lines[i+1].kind == kindItem && lines[i+1].numbered != l.numbered {
+				// "1. Available for at least 140 days: ... in:" over a
+				// bulleted list of its own: the items are read under it.
+				sub := lines[:i+1+countItems(lines, i+1, !l.numbered)]
+				out = append(out, leadList(capitalise(l.text), sub, i, label)...)
+				i = len(sub) - 1
+				continue
+			}
 			for _, it := range inlineItems(l.text) {
 				if sents := splitSentences(it); len(sents) > 1 && len(strings.Fields(it)) > 30 {
 					// A long item is a paragraph: quote it by the sentence.
@@ -194,21 +206,43 @@ func segmentBlock(block string) []piece {
 			continue
 		}
 		lead := sents[len(sents)-1]
-		var items []string
-		for j := i + 1; j < len(lines) && lines[j].kind == kindItem; j++ {
-			items = append(items, strings.TrimRight(lines[j].text, ";,."))
+		// The lead-in is already out, as a sentence.
+		out = append(out, leadList(lead, lines, i, label)[1:]...)
+		for i+1 < len(lines) && lines[i+1].kind == kindItem {
+			i++
 		}
-		if len(items) == 0 {
-			continue
-		}
-		whole := lead + "\n- " + strings.Join(items, "\n- ")
-		if len(items) <= 8 && len(strings.Fields(whole)) <= 55+len(items) {
-			out = append(out, piece{text: whole, kind: kindList, context: label})
-		}
-		for j := i + 1; j <= i+len(items); j++ {
-			out = append(out, piece{text: capitalise(lines[j].text), kind: kindItem, context: strings.TrimSuffix(lead, ":")})
-		}
-		i += len(items)
+	}
+	return out
+}
+
+// countItems counts the list items from lines[from] that are numbered or
+// not, as asked.
+func countItems(lines []line, from int, numbered bool) int {
+	n := 0
+	for j := from; j < len(lines) && lines[j].kind == kindItem && lines[j].numbered == numbered; j++ {
+		n++
+	}
+	return n
+}
+
+// leadList returns the pieces of a lead-in ending in ":" and the list
+// items after lines[i]: the lead-in, the short list whole, then each item
+// read under the lead-in.
+func leadList(lead string, lines []line, i int, label string) []piece {
+	var items []string
+	for j := i + 1; j < len(lines) && lines[j].kind == kindItem; j++ {
+		items = append(items, strings.TrimRight(lines[j].text, ";,."))
+	}
+	out := []piece{{text: lead, kind: kindSentence, context: label}}
+	if len(items) == 0 {
+		return out
+	}
+	whole := lead + "\n- " + strings.Join(items, "\n- ")
+	if len(items) <= 8 && len(strings.Fields(whole)) <= 55+len(items) {
+		out = append(out, piece{text: whole, kind: kindList, context: label})
+	}
+	for j := i + 1; j <= i+len(items); j++ {
+		out = append(out, piece{text: capitalise(lines[j].text), kind: kindItem, context: strings.TrimSuffix(lead, ":")})
 	}
 	return out
 }
