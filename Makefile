@@ -18,6 +18,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/townhall
 
 -include Makefile.embed
+-include Makefile.pg
 
 run: build embeddings govuk-frontend
 	$(BIN) ingest -manifest $(MANIFEST)
@@ -58,13 +59,13 @@ browser-deps:
 
 # test-deps installs what the integration tests need (word vectors, the
 # FOI portal's frontend, chromium and the browser test's npm modules;
-# PostgreSQL with pgvector as those tests land). Each step is idempotent
+# PostgreSQL with pgvector from Makefile.pg). Each step is idempotent
 # and quick when already done.
-test-deps: embeddings govuk-frontend browser-deps
+test-deps: embeddings govuk-frontend browser-deps $(TEST_DEPS)
 
 test: test-deps
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(TEST_ENV) $(GO) test -count=1 ./...
 
 # Benchmarks print the figures the issues ask for; they read the shared
 # corpus at $(SHARED)/corpus and skip what is absent.
