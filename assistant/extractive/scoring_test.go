@@ -287,3 +287,30 @@ func TestComposeQuotesAnFOIRequestOnceAtMost(t *testing.T) {
 		t.Errorf("answer quotes the request %d times, want at most once: %q", n, answerText(d))
 	}
 }
+
+func TestComposeScoresTheResponseAboveTheRequest(t *testing.T) {
+	// The request restates the question word for word; the response
+	// gives the figure. The trace shows every candidate's score.
+	request := corpus.Chunk{
+		ID: "foi/requests/lamps.json~0", DocID: "foi/requests/lamps.json", Kind: corpus.KindFOI,
+		Title: "Street lamps", URL: "https://www.whatdotheyknow.com/request/lamps", Headings: []string{"Request (1 May 2024)"},
+		Text: "Please tell me how many street lamps the council replaced with LED lamps in 2023.",
+	}
+	response := request
+	response.ID = "foi/requests/lamps.json~1"
+	response.Headings = []string{"Response (20 May 2024)"}
+	response.Text = "Thank you for your request for information about street lamps, which we received on 1 May 2024.\nWe replaced 2,310 street lamps with LED lamps in 2023."
+	c := New(Options{})
+	scores := map[string]float64{}
+	c.trace = func(_ question, units, _ []*unit) {
+		for _, u := range units {
+			scores[u.text] = u.score
+		}
+	}
+	compose(t, c, "how many street lamps were replaced with LED lamps in 2023?", hits(request, response))
+	req, resp := scores["Please tell me how many street lamps the council replaced with LED lamps in 2023."], scores["We replaced 2,310 street lamps with LED lamps in 2023."]
+	ack := scores["Thank you for your request for information about street lamps, which we received on 1 May 2024."]
+	if !(resp > req && resp > ack) {
+		t.Errorf("scores: response %.3f, request %.3f, acknowledgement %.3f; want the response highest", resp, req, ack)
+	}
+}
