@@ -565,17 +565,31 @@ const minDatedCover = 0.15
 // datedCover is, for a question asking when, the largest share of its
 // topic (weighted by background specificity) covered by a unit that
 // states a date or time, with its headings; for "when should I ...", a
-// time limit ("within 20 working days") answers too. The dates of FOI paperwork
-// ("which we received on"), of log entries and of payments do not count
-// unless the question is about them, nor do questions and requests: they
-// date something other than what is asked. Retrieval always finds
-// something with dates in it; a question about half-term dates must not
-// be answered with the date an FOI request was received.
+// time limit ("within 20 working days") answers too. The question's own
+// dates are left out of the topic, and the unit must hold two of its
+// words at least: one
+// may be another sense of it ("half term" is not "long-term"). The dates
+// of FOI paperwork ("which we received on"), of log entries and of
+// payments do not count unless the question is about them, nor do
+// questions and requests: they date something other than what is asked.
+// Retrieval always finds something with dates in it; a question about
+// half-term dates must not be answered with the date an FOI request was
+// received.
 func datedCover(q question, units []*unit) float64 {
 	bg := loadBackground()
+	// The question's own dates ("October", "2026") are what is asked
+	// about, not the topic: any date matches them.
+	var topic []string
 	total := 0.0
 	for _, t := range q.terms {
+		if isDigit(t) || dateWord(t) {
+			continue
+		}
+		topic = append(topic, t)
 		total += bg.specificity(t)
+	}
+	if total == 0 {
+		return 1 // nothing but dates: let the other checks judge
 	}
 	best := 0.0
 	for _, u := range units {
@@ -584,16 +598,37 @@ func datedCover(q question, units []*unit) float64 {
 			strings.HasSuffix(u.text, "?") || asks(u.text) {
 			continue
 		}
-		c := 0.0
-		for _, t := range q.terms {
+		c, n := 0.0, 0
+		for _, t := range topic {
 			if u.terms[t] || u.ctx[t] {
 				c += bg.specificity(t)
+				n++
 			}
+		}
+		if n < min(2, len(topic)) {
+			continue // one word in common may be another sense of it ("long-term")
 		}
 		best = max(best, c/total)
 	}
 	return best
 }
+
+// dateWord reports the stem of a month or day name.
+func dateWord(t string) bool {
+	return dateStems[t]
+}
+
+// dateStems are the stems of month and day names.
+var dateStems = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("january february march april may june july august september october november december " +
+		"monday tuesday wednesday thursday friday saturday sunday weekend weekday") {
+		for _, t := range termsOf(w) {
+			m[t] = true
+		}
+	}
+	return m
+}()
 
 // docWeights weighs each document (by rank among the hits' documents) by
 // its rank and by the largest share of the question's topic one of its

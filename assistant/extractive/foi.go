@@ -31,7 +31,8 @@ var procedureCues = regexp.MustCompile(strings.Join([]string{
 	`\b(has|have) been (logged|dealt with|treated) (as|under)\b`,
 	`\bwill be dealt with under\b`,
 	`\b(states|requires) that we (must )?respond\b`,
-	`\bmust respond to you within\b`,
+	`\bmust (respond|reply)( to you)? (within|by)\b`,
+	`\b(respond|reply) within 20 working days\b`,
 	`\breference number\b.{0,30}\b(above|below|request)\b`,
 	`\bopen government licen[cs]e\b`,
 	`\bterms of the ogl\b`,
@@ -59,7 +60,7 @@ var procedureCues = regexp.MustCompile(strings.Join([]string{
 // procedureHints hold a word of every cue above.
 var procedureHints = []string{"thank you", "received on", "been", "dealt with", "respond", "reference number",
 	"licen", "ogl", "re-us", "reus", "attribution", "public sector information", "review", "commissioner", "ico.",
-	"hesitate", "queries", "questions", "unhappy", "dissatisfied", "attachments", "intended solely", "misdirected",
+	"hesitate", "queries", "reply", "questions", "unhappy", "dissatisfied", "attachments", "intended solely", "misdirected",
 	"virus", "protectively", "please find", "apologi", "set out below"}
 
 // foiProcedure reports FOI process text that answers nothing.

@@ -158,6 +158,7 @@ func TestFOIProcedure(t *testing.T) {
 		{"Thank you for your request for information relating to potholes which we received on 1/2/2024.", true},
 		{"The information provided in this response is available for re-use under the terms of the Open Government Licence v3.0.", true},
 		{"You can ask for an internal review by replying to this email.", true},
+		{"We must respond within 20 working days, by 01/07/2024.", true},
 		{"We repaired 5,210 potholes in 2023.", false},
 		{"The council does not hold this information.", false},
 	}
@@ -241,8 +242,12 @@ func TestComposeDeclinesWhenNoDateAnswersAWhenQuestion(t *testing.T) {
 	log := corpus.Chunk{ID: "foi/log.csv#row-9~0", DocID: "foi/log.csv#row-9", Kind: corpus.KindFOI, Title: "School term dates",
 		URL:  "https://www.example.gov.uk/foi/log.csv",
 		Text: "Freedom of Information request 9 to Example Council, received 20 October 2023: Spending on school buildings."}
+	// A dated sentence that shares one word with the question, in
+	// another sense, and the question's own month and year.
+	empty := chunk("pages/empty-homes.html", 0, "Empty homes", "https://www.example.gov.uk/empty-homes", nil,
+		"On 1 October 2026 the long-term empty homes premium rises to 200%.")
 	_, err := New(Options{}).Compose(context.Background(), assistant.ComposeInput{
-		Question: "when is october half term 2026 for example schools?", Hits: hits(thread, log)})
+		Question: "when is october half term 2026 for example schools?", Hits: hits(thread, log, empty)})
 	if !errors.Is(err, assistant.ErrUngrounded) {
 		t.Errorf("Compose = %v, want ErrUngrounded", err)
 	}
