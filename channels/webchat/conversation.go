@@ -169,6 +169,12 @@ func (s *Server) Receive(ctx context.Context, in Incoming) (*Receipt, error) {
 	}
 
 	s.broadcast(st, serverFrame{Type: FrameTyping, Role: assistant.RoleAssistant})
+	select {
+	case s.answering <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting to answer: %w", ctx.Err())
+	}
+	defer func() { <-s.answering }()
 	req := assistant.Request{ConversationID: in.ConversationID, Channel: in.Channel, Resident: in.Resident, Needs: in.Needs, Text: text}
 	var ans *assistant.Answer
 	if sr, ok := s.cfg.Assistant.(StreamResponder); ok {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -77,7 +78,12 @@ type Config struct {
 	PongWait     time.Duration
 	// WriteWait bounds each write; 0 means 10 seconds.
 	WriteWait time.Duration
-	Logger    *slog.Logger
+	// MaxConcurrentAnswers bounds the answers computed at once; others
+	// wait their turn in arrival order. Answering is CPU-bound, and
+	// running a few at full speed gives a shorter tail than sharing the
+	// processors among all of them. 0 means twice GOMAXPROCS.
+	MaxConcurrentAnswers int
+	Logger               *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// NewID makes conversation ids; nil means 24 random hex digits.
@@ -102,6 +108,8 @@ type Server struct {
 	draining bool
 	inflight sync.WaitGroup
 	readers  sync.WaitGroup
+	// answering holds a token per answer being computed.
+	answering chan struct{}
 }
 
 // New checks cfg and returns a Server.
@@ -136,6 +144,10 @@ func New(cfg Config) (*Server, error) {
 		secret:  cfg.Secret,
 	}
 	s.ips = newIPLimits(s.limits)
+	if cfg.MaxConcurrentAnswers <= 0 {
+		cfg.MaxConcurrentAnswers = 2 * runtime.GOMAXPROCS(0)
+	}
+	s.answering = make(chan struct{}, cfg.MaxConcurrentAnswers)
 	for _, o := range cfg.AllowedOrigins {
 		u, err := url.Parse(strings.TrimSpace(o))
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
