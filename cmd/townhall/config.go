@@ -20,6 +20,14 @@ type config struct {
 	OllamaURL        string // TOWNHALL_OLLAMA_URL
 	OllamaEmbedModel string // TOWNHALL_OLLAMA_EMBED_MODEL
 
+	// The chat model `serve` answers with; none means the offline
+	// extractive composer alone. The extractive composer stays as the
+	// fallback whenever the model's answer fails the grounding check.
+	LLM        string // TOWNHALL_LLM: none, openai or ollama
+	LLMBaseURL string // TOWNHALL_LLM_BASE_URL: OpenAI-compatible base URL or Ollama server
+	LLMAPIKey  string // TOWNHALL_LLM_API_KEY (falls back to the OpenAI key)
+	LLMModel   string // TOWNHALL_LLM_MODEL: model, or Azure deployment
+
 	FOI   foiEnv     // TOWNHALL_FOI_* and TOWNHALL_PUBLIC_URL; see foi.go
 	Evals evalWebEnv // TOWNHALL_STAFF_EVALS and TOWNHALL_EVAL_*; see evalweb.go
 	Web   webEnv     // TOWNHALL_STAFF_CONSOLE and TOWNHALL_WEBCHAT_*; see web.go
@@ -42,10 +50,14 @@ func envConfig(getenv func(string) string) config {
 		OpenAIEmbedModel: get("TOWNHALL_OPENAI_EMBED_MODEL", "text-embedding-3-small"),
 		OllamaURL:        get("TOWNHALL_OLLAMA_URL", "http://127.0.0.1:11434"),
 		OllamaEmbedModel: get("TOWNHALL_OLLAMA_EMBED_MODEL", "nomic-embed-text"),
+		LLM:              get("TOWNHALL_LLM", "none"),
+		LLMBaseURL:       get("TOWNHALL_LLM_BASE_URL", ""),
+		LLMModel:         get("TOWNHALL_LLM_MODEL", ""),
 	}
 	c.FOI = foiEnvConfig(getenv)
 	c.Evals = evalWebEnvConfig(getenv)
 	c.Web = webEnvConfig(getenv)
+	c.LLMAPIKey = get("TOWNHALL_LLM_API_KEY", c.OpenAIAPIKey)
 	if mb, err := strconv.Atoi(get("TOWNHALL_MAX_FILE_MB", "")); err == nil && mb > 0 {
 		c.MaxFileBytes = int64(mb) << 20
 	}

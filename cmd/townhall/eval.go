@@ -13,15 +13,11 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/assistant/assistanttest"
-	"github.com/townhall-civic/townhall/assistant/extractive"
 	"github.com/townhall-civic/townhall/assistant/llm"
-	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/evals"
 	"github.com/townhall-civic/townhall/evals/htmlreport"
 	"github.com/townhall-civic/townhall/evals/llmjudge"
-	"github.com/townhall-civic/townhall/retrieval"
 )
 
 // exitGate is the exit status of an eval whose metrics miss the
@@ -437,19 +433,22 @@ func evalTarget(is *indexStore, cfg map[string]string, llmCfg llm.Config, judge 
 	if cfg["composer"] == "none" {
 		return &evals.Retriever{Searcher: s}, nil
 	}
-	a, err := evalAssistant(is, s)
-	if err != nil {
-		return nil, err
+	// Evals keep conversations in memory so runs leave nothing behind.
+	stores := assistantStores{
+		Conversations: assistanttest.NewConversations(),
+		Requests:      assistanttest.NewServiceRequests(),
+		Handoffs:      &assistanttest.Handoffs{},
 	}
+	var model llm.Config
 	if cfg["composer"] == "llm" {
 		if llmCfg.Provider == "" {
 			return nil, usageError("eval: composer=llm needs -llm and -llm-model")
 		}
-		composer, wrap, err := llm.FromConfig(llmCfg, a.Composer)
-		if err != nil {
-			return nil, usageError("eval: composer=llm: %v", err)
-		}
-		a.Composer, a.Router = composer, wrap(a.Router)
+		model = llmCfg
+	}
+	a, err := newAssistant(is, s, stores, model)
+	if err != nil {
+		return nil, usageError("eval: %v", err)
 	}
 	t := &evals.Assistant{Assistant: a}
 	if judge {
@@ -457,42 +456,4 @@ func evalTarget(is *indexStore, cfg map[string]string, llmCfg llm.Config, judge 
 		a.Composer = t.Evidence
 	}
 	return t, nil
-}
-
-// evalAssistant builds the assistant an eval runs in process: the offline
-// router, the extractive composer and in-memory stores, so runs leave
-// nothing behind. The council's contact details are not in the manifest;
-// declines then point to the council by name.
-func evalAssistant(is *indexStore, s retrieval.Searcher) (*assistant.Assistant, error) {
-	router, err := assistant.NewOfflineRouter()
-	if err != nil {
-		return nil, err
-	}
-	return &assistant.Assistant{
-		Retriever:     s,
-		Composer:      extractive.New(extractive.Options{Chunks: is.store.Chunks()}),
-		Router:        router,
-		Conversations: assistanttest.NewConversations(),
-		Requests:      assistanttest.NewServiceRequests(),
-		Handoffs:      &assistanttest.Handoffs{},
-		Records:       &assistant.Records{Store: is.records},
-		Council:       councilOf(is.manifest),
-	}, nil
-}
-
-// councilOf turns the manifest's contact block into the assistant's
-// signposting details.
-func councilOf(m *corpus.Manifest) assistant.Council {
-	c := m.Contact
-	return assistant.Council{
-		Name:             m.Council,
-		Nation:           c.Nation,
-		Phone:            c.Phone,
-		OutOfHoursPhone:  c.OutOfHoursPhone,
-		Email:            c.Email,
-		ContactURL:       c.URL,
-		BSLURL:           c.BSLURL,
-		InterpreterPhone: c.InterpreterPhone,
-		FOIURL:           c.FOIURL,
-	}
 }

@@ -11,12 +11,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/townhall-civic/townhall/assistant"
-	"github.com/townhall-civic/townhall/assistant/extractive"
 	asqlite "github.com/townhall-civic/townhall/assistant/sqlite"
 	"github.com/townhall-civic/townhall/channels/webchat"
 	wsqlite "github.com/townhall-civic/townhall/channels/webchat/sqlite"
-	"github.com/townhall-civic/townhall/retrieval"
 )
 
 // webEnv is the web chat's part of the environment.
@@ -96,7 +93,7 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 	if err != nil {
 		return fail(err)
 	}
-	a, err := serveAssistant(s.store, searcher, adb)
+	a, err := newAssistant(s.store, searcher, assistantStores{Conversations: adb, Requests: adb, Handoffs: adb}, env.llmConfig())
 	if err != nil {
 		return fail(err)
 	}
@@ -131,26 +128,6 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 		s.cfg.Logger.Info("staff hand-off console at /staff/ (loopback only)")
 	}
 	return nil
-}
-
-// serveAssistant builds the assistant the server answers residents with:
-// the offline router, the extractive composer, and conversations, service
-// requests and hand-offs kept in db.
-func serveAssistant(is *indexStore, s retrieval.Searcher, db *asqlite.DB) (*assistant.Assistant, error) {
-	router, err := assistant.NewOfflineRouter()
-	if err != nil {
-		return nil, err
-	}
-	return &assistant.Assistant{
-		Retriever:     s,
-		Composer:      extractive.New(extractive.Options{Chunks: is.store.Chunks()}),
-		Router:        router,
-		Conversations: db,
-		Requests:      db,
-		Handoffs:      db,
-		Records:       &assistant.Records{Store: is.records},
-		Council:       councilOf(is.manifest),
-	}, nil
 }
 
 // webSecret reads the key that signs the chat page's form tokens, making
