@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// browserPrereqs finds node, /usr/bin/chromium and the npm modules
+// `make test-deps` installs into .cache/npm-browser. It skips the test
+// when any is missing, and fails it when CI is set.
+func browserPrereqs(t *testing.T) (node, chromium, modules, root string) {
+	t.Helper()
+	chromium = "/usr/bin/chromium"
+	root, _ = filepath.Abs("../..")
+	modules = filepath.Join(root, ".cache", "npm-browser", "node_modules")
+	node, nodeErr := exec.LookPath("node")
+	var missing []string
+	if nodeErr != nil {
+		missing = append(missing, "node")
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing = append(missing, chromium)
+	}
+	for _, m := range []string{"playwright-core", "@axe-core/playwright"} {
+		if _, err := os.Stat(filepath.Join(modules, m)); err != nil {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("browser test prerequisites missing: %v (run make test-deps)", missing)
+		}
+		t.Skipf("browser test prerequisites missing: %v (run make test-deps)", missing)
+	}
+	return node, chromium, modules, root
+}
+
+// TestPortalBrowser imports the demo council's FOI sources, serves the
+// portal and runs tests/browser/portal.spec.mjs over it in Chromium: the
+// search page with results, a disclosure page and the request form with
+// its errors, each checked by axe-core at WCAG 2.2 AA (target-size on)
+// and for reflow at 320 px. Screenshots go to out/portal-*.png.
+func TestPortalBrowser(t *testing.T) {
+	node, chromium, modules, root := browserPrereqs(t)
+
+	db := filepath.Join(t.TempDir(), "foi.db")
+	vars := map[string]string{"TOWNHALL_DATA": t.TempDir(), "TOWNHALL_EMBEDDER": "hashing", "TOWNHALL_FOI_DB": db}
+	if out, _, err := runCmd(t, func(k string) string { return vars[k] }, "foi", "import", "-manifest", demoManifest); err != nil {
+		t.Fatalf("foi import: %v\n%s", err, out)
+	}
+	extra := map[string]string{"TOWNHALL_FOI_DB": db}
+	// The test runs in cmd/townhall; govuk-frontend (make test-deps) sits
+	// under the repository root. Without it the portal uses its fallback
+	// stylesheet, which the test checks just the same.
+	if assets := filepath.Join(root, ".cache", "npm", "node_modules", "govuk-frontend", "dist", "govuk"); fileExists(filepath.Join(assets, "govuk-frontend.min.css")) {
+		extra["TOWNHALL_FOI_ASSETS"] = assets
+	} else if os.Getenv("CI") != "" {
+		t.Fatalf("govuk-frontend missing at %s (run make test-deps)", assets)
+	}
+	s := startDemoServer(t, extra)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "tests", "browser", "portal.spec.mjs"))
+	cmd.Env = append(os.Environ(),
+		"TOWNHALL_URL=http://"+s.Addr(),
+		"CHROMIUM="+chromium,
+		"NODE_MODULES="+modules,
+		"OUT_DIR="+filepath.Join(root, "out"),
+	)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	t.Logf("portal.spec.mjs:\n%s", stdout.String())
+	if err != nil {
+		t.Fatalf("portal.spec.mjs failed: %v\n%s", err, stderr.String())
+	}
+}
