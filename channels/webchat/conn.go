@@ -296,11 +296,11 @@ func (c *client) replay(ctx context.Context, conv *assistant.Conversation) {
 	c.s.mu.Lock()
 	extra := c.st.extra
 	c.s.mu.Unlock()
-	c.sync(conv, func(seq int) (string, []string, bool) {
+	c.sync(conv, func(seq int) turnExtra {
 		if seq == extra.seq {
-			return ids[seq], extra.suggestions, extra.handoff
+			return turnExtra{clientID: ids[seq], suggestions: extra.suggestions, handoff: extra.handoff, service: extra.service, retrieved: extra.retrieved}
 		}
-		return ids[seq], nil, false
+		return turnExtra{clientID: ids[seq]}
 	})
 }
 
@@ -353,9 +353,9 @@ func (c *client) limited(clientID string) {
 	}
 }
 
-// sync sends the turns of conv after the last one sent. extra gives a
-// turn's client id, suggestions and hand-off flag.
-func (c *client) sync(conv *assistant.Conversation, extra func(seq int) (string, []string, bool)) {
+// sync sends the turns of conv after the last one sent. extra gives what
+// a turn's frame carries beyond the stored turn.
+func (c *client) sync(conv *assistant.Conversation, extra func(seq int) turnExtra) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if !c.welcomed || c.closed {
@@ -365,11 +365,11 @@ func (c *client) sync(conv *assistant.Conversation, extra func(seq int) (string,
 		if t.Seq <= c.sent {
 			continue
 		}
-		id, sugg, handoff := extra(t.Seq)
+		x := extra(t.Seq)
 		if t.Role != assistant.RoleResident {
-			id = ""
+			x.clientID = ""
 		}
-		if err := c.writeLocked(turnFrame(t, id, sugg, handoff)); err != nil {
+		if err := c.writeLocked(turnFrame(t, x)); err != nil {
 			return
 		}
 		c.sent = t.Seq

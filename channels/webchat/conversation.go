@@ -31,6 +31,8 @@ type convState struct {
 		seq         int
 		suggestions []string
 		handoff     bool
+		service     string
+		retrieved   []string
 	}
 }
 
@@ -192,6 +194,7 @@ func (s *Server) Receive(ctx context.Context, in Incoming) (*Receipt, error) {
 	}
 	s.mu.Lock()
 	st.extra.seq, st.extra.suggestions, st.extra.handoff = seq+1, ans.Suggestions, ans.Handoff
+	st.extra.service, st.extra.retrieved = ans.Service, ans.Retrieved
 	s.mu.Unlock()
 	s.publish(ctx, st, map[int]string{seq: in.ClientID})
 	return &Receipt{Seq: seq, Answer: ans}, nil
@@ -246,11 +249,11 @@ func (s *Server) publish(ctx context.Context, st *convState, ids map[int]string)
 	extra := st.extra
 	s.mu.Unlock()
 	for _, c := range subs {
-		c.sync(conv, func(seq int) (string, []string, bool) {
+		c.sync(conv, func(seq int) turnExtra {
 			if seq == extra.seq {
-				return ids[seq], extra.suggestions, extra.handoff
+				return turnExtra{clientID: ids[seq], suggestions: extra.suggestions, handoff: extra.handoff, service: extra.service, retrieved: extra.retrieved}
 			}
-			return ids[seq], nil, false
+			return turnExtra{clientID: ids[seq]}
 		})
 	}
 }

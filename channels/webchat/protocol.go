@@ -64,6 +64,9 @@ type serverFrame struct {
 	Citations      []citation     `json:"citations,omitempty"`
 	Suggestions    []string       `json:"suggestions,omitempty"`
 	Handoff        bool           `json:"handoff,omitempty"`
+	Intent         string         `json:"intent,omitempty"`
+	Service        string         `json:"service,omitempty"`
+	Retrieved      []string       `json:"retrieved,omitempty"`
 	At             *time.Time     `json:"at,omitempty"`
 	Helpful        *bool          `json:"helpful,omitempty"`
 	Code           string         `json:"code,omitempty"`
@@ -75,27 +78,42 @@ type citation struct {
 	N     int    `json:"n"`
 	Title string `json:"title"`
 	URL   string `json:"url,omitempty"`
+	DocID string `json:"doc_id,omitempty"`
+}
+
+// turnExtra is what a turn's message frame carries beyond the stored
+// turn: the resident's client id, and the latest answer's quick replies,
+// hand-off flag, service code and retrieved document ids.
+type turnExtra struct {
+	clientID    string
+	suggestions []string
+	handoff     bool
+	service     string
+	retrieved   []string
 }
 
 // turnFrame builds the message frame for a stored turn. URLs that are not
 // http or https are left out of citations.
-func turnFrame(t assistant.Turn, clientID string, suggestions []string, handoff bool) serverFrame {
+func turnFrame(t assistant.Turn, x turnExtra) serverFrame {
 	at := t.At.UTC()
 	f := serverFrame{
 		Type:        FrameMessage,
 		Seq:         t.Seq,
 		Role:        t.Role,
-		ClientID:    clientID,
+		ClientID:    x.clientID,
 		Text:        t.Text,
 		HTML:        RenderHTML(t.Text, t.Citations),
-		Suggestions: suggestions,
-		Handoff:     handoff,
+		Suggestions: x.suggestions,
+		Handoff:     x.handoff,
+		Intent:      string(t.Intent),
+		Service:     x.service,
+		Retrieved:   x.retrieved,
 	}
 	if !at.IsZero() {
 		f.At = &at
 	}
 	for _, c := range t.Citations {
-		f.Citations = append(f.Citations, citation{N: c.N, Title: c.Title, URL: safeURL(c.URL)})
+		f.Citations = append(f.Citations, citation{N: c.N, Title: c.Title, URL: safeURL(c.URL), DocID: c.DocID})
 	}
 	return f
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/townhall-civic/townhall/evals"
 	"github.com/townhall-civic/townhall/evals/htmlreport"
 	"github.com/townhall-civic/townhall/evals/llmjudge"
+	"github.com/townhall-civic/townhall/evals/remote"
 )
 
 // exitGate is the exit status of an eval whose metrics miss the
@@ -30,7 +31,8 @@ const evalUsage = `Usage:
   townhall eval export -db PATH -out FILE [-since DATE]
 
 Runs an eval suite (shared/evals/FORMAT.md) in process against one
-configuration or a matrix of them, and writes a JSON report (and an HTML one
+configuration or a matrix of them (or, with -remote URL, against a running
+server over its web chat websocket), and writes a JSON report (and an HTML one
 with -html). KEY=V1,V2 arguments after the flags add matrix dimensions, as
 -matrix does; the keys are retriever (hybrid, bm25, keyword, vector) and
 composer (extractive, none, llm).
@@ -54,6 +56,7 @@ type evalFlags struct {
 	baseline, compare, thresholds, slices   string
 	llmProvider, llmURL, llmModel           string
 	judge                                   bool
+	remote                                  string
 }
 
 func runEval(ctx context.Context, args []string, env config, stdout, stderr io.Writer) error {
@@ -89,6 +92,8 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	fs.StringVar(&f.llmProvider, "llm", "", "chat model provider for composer=llm and -judge: openai or ollama")
 	fs.StringVar(&f.llmURL, "llm-url", "", "the provider's API root (OpenAI-compatible /v1 root, or the Ollama server)")
 	fs.StringVar(&f.llmModel, "llm-model", "", "the chat model")
+	fs.StringVar(&f.remote, "remote", "", "play the suite against a running server's web chat at this address (http://HOST:PORT or ws://HOST:PORT) instead of in process; the configuration is named remote")
+	fs.StringVar(&f.remote, "target", "", "the same as -remote")
 	fs.BoolVar(&f.judge, "judge", false, "judge every answer's faithfulness and relevance with the -llm model")
 	// KEY=V1,V2 arguments may sit between flags ("-matrix retriever=a,b
 	// composer=x -baseline b"): take them and parse the flags after them.
@@ -114,8 +119,16 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	if (f.judge || f.llmProvider != "") && (f.llmProvider == "" || f.llmModel == "") {
 		return usageError("eval: -judge and composer=llm need -llm and -llm-model")
 	}
-	configs, err := evalConfigs(f)
-	if err != nil {
+	if f.remote != "" && (len(f.matrix) > 0 || len(f.configs) > 0 || f.llmProvider != "") {
+		return usageError("eval: -remote measures the server as it is: no -matrix, -config, -llm or -judge")
+	}
+	var (
+		configs []evals.Configuration
+		err     error
+	)
+	if f.remote != "" {
+		configs = []evals.Configuration{{Name: "remote", Config: map[string]string{"remote": f.remote}, Target: &remote.Target{Base: f.remote}}}
+	} else if configs, err = evalConfigs(f); err != nil {
 		return err
 	}
 	baseline, err := resolveBaseline(configs, f.baseline)
@@ -139,6 +152,12 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 		return err
 	}
 
+	if f.remote != "" {
+		// The server answers from its own index: nothing to open or ingest
+		// here. The manifest is still named in the report.
+		configs[0].Config["suite"], configs[0].Config["manifest"] = f.suite, f.manifest
+		return runEvalMatrix(ctx, cases, configs, baseline, evals.RunOptions{}, f, old, gate, stdout, stderr)
+	}
 	is, err := openIndex(ctx, f.manifest, f.data, env)
 	if err != nil {
 		return err
@@ -178,6 +197,12 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 		c.Config["embedder"], c.Config["suite"], c.Config["manifest"] = is.embedder, f.suite, f.manifest
 	}
 
+	return runEvalMatrix(ctx, cases, configs, baseline, opt, f, old, gate, stdout, stderr)
+}
+
+// runEvalMatrix runs the configurations with a progress bar and writes
+// the reports.
+func runEvalMatrix(ctx context.Context, cases []evals.Case, configs []evals.Configuration, baseline string, opt evals.RunOptions, f evalFlags, old *evals.Matrix, gate *evals.Thresholds, stdout, stderr io.Writer) error {
 	bar := newProgress(stderr, "eval")
 	opt.Progress = func(p evals.Progress) {
 		detail := p.Case
