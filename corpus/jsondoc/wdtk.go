@@ -23,7 +23,7 @@ func isWDTK(o *object) bool {
 // "FOI 947509", "FOI/1222221", "FOI2024/39", "EIR 1104705",
 // "FOI 2022-23-0852". WhatDoTheyKnow's "FOI #887180" placeholders are not
 // council references and do not match.
-var councilRef = regexp.MustCompile(`\b(?:FOI|EIR)\s?[/-]?\s?(\d{4}[ /-]\d{2}[ /-]\d{3,4}|\d{4}/\d{1,6}|\d{3,8})\b`)
+var councilRef = regexp.MustCompile(`\b(?:FOI|EIR)\s?[/-]?\s?(\d{4}[ /-]\d{2}[ /-]\d{3,4}|\d{4}[/-]\d{1,6}|\d{3,8})\b`)
 
 // wdtkCut marks where the quoted original request and WhatDoTheyKnow's
 // footers begin in a message; text from there on repeats what is
