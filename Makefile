@@ -78,11 +78,12 @@ bench: build embeddings
 	$(GO) build -o bin/wsload ./cmd/wsload
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; bin/wsload run -townhall $(BIN) -manifest $(MANIFEST) -json out/wsload.json $(WSLOAD_FLAGS)
 
-# The development eval suite over the shared corpus, all three retrievers.
+# The development eval suite over the shared corpus: the three retrievers
+# with the extractive assistant, side by side against the bm25 baseline.
 eval-dev: build embeddings
-	for r in hybrid bm25 vector; do \
-	  $(BIN) eval -suite $(SHARED)/evals/dev.jsonl -manifest evals/shared-corpus.yaml -retriever $$r -json out/dev-$$r.json || exit 1; \
-	done
+	$(BIN) eval -suite $(SHARED)/evals/dev.jsonl -manifest evals/shared-corpus.yaml \
+	  -matrix retriever=hybrid,bm25,vector composer=extractive -baseline bm25 \
+	  -json out/dev.json -html out/dev.html
 
 clean:
 	rm -rf bin data out
