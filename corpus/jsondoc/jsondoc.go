@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/text"
 )
 
 var _ corpus.Loader = Load
@@ -32,7 +33,7 @@ func Load(ctx context.Context, f corpus.File) ([]corpus.Document, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%s: %w", f.ID, corpus.ErrEmpty)
 	}
-	data = validUTF8(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	data = text.ValidUTF8(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	if isLines(f.ID, data) {
 		docs, err := loadLines(ctx, f, data)
 		return wrap(f, docs, err)

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/townhall-civic/townhall/corpus"
 )
@@ -104,27 +101,6 @@ func newDecoder(data []byte) *json.Decoder {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	return dec
-}
-
-// validUTF8 returns data, with bytes outside valid UTF-8 sequences read
-// as Windows-1252.
-func validUTF8(data []byte) []byte {
-	if utf8.Valid(data) {
-		return data
-	}
-	var b bytes.Buffer
-	b.Grow(len(data) + len(data)/8)
-	for len(data) > 0 {
-		r, n := utf8.DecodeRune(data)
-		if r == utf8.RuneError && n <= 1 {
-			b.WriteRune(charmap.Windows1252.DecodeByte(data[0]))
-			data = data[1:]
-			continue
-		}
-		b.Write(data[:n])
-		data = data[n:]
-	}
-	return b.Bytes()
 }
 
 func decodeValue(dec *json.Decoder) (any, error) {

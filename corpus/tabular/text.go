@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
+	"github.com/townhall-civic/townhall/corpus/text"
 )
 
 // decodeText turns file bytes into text. Valid UTF-8 is kept; a byte that
@@ -15,12 +15,7 @@ import (
 // line breaks) become newlines.
 func decodeText(b []byte) string {
 	const bom = "\xef\xbb\xbf"
-	var s string
-	if utf8.Valid(b) {
-		s = string(b)
-	} else {
-		s = fromWindows1252(b)
-	}
+	s := string(text.ValidUTF8(b))
 	s = strings.TrimPrefix(s, bom)
 	s = strings.TrimPrefix(s, "\ufeff")
 	if strings.IndexByte(s, '\r') >= 0 {
@@ -28,24 +23,6 @@ func decodeText(b []byte) string {
 		s = strings.ReplaceAll(s, "\r", "\n")
 	}
 	return s
-}
-
-// fromWindows1252 decodes b, keeping valid UTF-8 sequences and reading
-// every other byte as Windows-1252.
-func fromWindows1252(b []byte) string {
-	var sb strings.Builder
-	sb.Grow(len(b) + len(b)/8)
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n <= 1 {
-			sb.WriteRune(charmap.Windows1252.DecodeByte(b[0]))
-			b = b[1:]
-			continue
-		}
-		sb.Write(b[:n])
-		b = b[n:]
-	}
-	return sb.String()
 }
 
 // cleanCell trims a cell and collapses runs of white space. Non-breaking

@@ -76,3 +76,27 @@ func Decode(data []byte) string {
 	b.Write(data[start:])
 	return b.String()
 }
+
+// ValidUTF8 returns data unchanged when it is valid UTF-8, and otherwise a
+// copy in which valid UTF-8 sequences are kept and every other byte is read
+// as Windows-1252, the encoding Excel on Windows writes (so a Latin-1 "£"
+// stays "£"). Unlike Decode it changes nothing else, so parsers that care
+// about every byte (CSV, JSON) can use it.
+func ValidUTF8(data []byte) []byte {
+	if utf8.Valid(data) {
+		return data
+	}
+	var b bytes.Buffer
+	b.Grow(len(data) + len(data)/8)
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		if r == utf8.RuneError && n <= 1 {
+			b.WriteRune(charmap.Windows1252.DecodeByte(data[0]))
+			data = data[1:]
+			continue
+		}
+		b.Write(data[:n])
+		data = data[n:]
+	}
+	return b.Bytes()
+}
