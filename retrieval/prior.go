@@ -14,9 +14,10 @@ import (
 // payment records stay out of the way of service questions.
 type Prior struct {
 	Searcher Searcher
-	// Weight returns a factor for a hit, typically in (0, 1]; 1 leaves the
-	// hit as it is.
-	Weight func(q Query, h Hit) float64
+	// Weight is called once per query and returns the factor for each of
+	// its hits, typically in (0, 1]; 1 leaves a hit as it is. Reading the
+	// question once per query keeps that work off the per-hit path.
+	Weight func(q Query) func(h Hit) float64
 	// Depth is how many hits are fetched before re-ranking, as a multiple
 	// of the limit; 0 means 3.
 	Depth int
@@ -41,8 +42,9 @@ func (p *Prior) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	weight := p.Weight(q)
 	for i := range hits {
-		hits[i].Score *= p.Weight(q, hits[i])
+		hits[i].Score *= weight(hits[i])
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	hits = Dedupe(hits, limit, q.PerDocument)
@@ -96,30 +98,36 @@ type Priors struct {
 }
 
 // SourcePriors returns the Prior weight function for p.
-func SourcePriors(p Priors) func(Query, Hit) float64 {
+func SourcePriors(p Priors) func(Query) func(Hit) float64 {
 	w1 := func(w float64) float64 {
 		if w == 0 {
 			return 1
 		}
 		return w
 	}
-	return func(q Query, h Hit) float64 {
-		if h.Chunk.Kind == "" && p.File != nil {
-			h.Chunk.Kind, h.Chunk.Council = p.File(corpus.FileID(h.Chunk.DocID))
+	return func(q Query) func(Hit) float64 {
+		// What the question says is the same for all its hits.
+		demoteRecords := len(q.Kinds) == 0 && !AsksAboutRecords(q.Text)
+		var mentioned map[string]bool
+		if p.Councils != nil {
+			mentioned = p.Councils.Mentioned(q.Text)
 		}
-		w := 1.0
-		if p.Secondary != nil && p.Secondary(corpus.FileID(h.Chunk.DocID)) {
-			w *= w1(p.SecondaryWeight)
-		}
-		if (h.Chunk.Kind == corpus.KindSpending || h.Chunk.Kind == corpus.KindContracts) &&
-			len(q.Kinds) == 0 && !AsksAboutRecords(q.Text) {
-			w *= w1(p.RecordWeight)
-		}
-		if p.Councils != nil && h.Chunk.Council != "" {
-			if m := p.Councils.Mentioned(q.Text); len(m) > 0 && !p.Councils.SameCouncil(m, h.Chunk.Council) {
+		return func(h Hit) float64 {
+			file := corpus.FileID(h.Chunk.DocID)
+			if h.Chunk.Kind == "" && p.File != nil {
+				h.Chunk.Kind, h.Chunk.Council = p.File(file)
+			}
+			w := 1.0
+			if p.Secondary != nil && p.Secondary(file) {
+				w *= w1(p.SecondaryWeight)
+			}
+			if demoteRecords && (h.Chunk.Kind == corpus.KindSpending || h.Chunk.Kind == corpus.KindContracts) {
+				w *= w1(p.RecordWeight)
+			}
+			if len(mentioned) > 0 && h.Chunk.Council != "" && !p.Councils.SameCouncil(mentioned, h.Chunk.Council) {
 				w *= w1(p.OtherCouncilWeight)
 			}
+			return w
 		}
-		return w
 	}
 }
