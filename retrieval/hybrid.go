@@ -17,9 +17,6 @@ type Vector struct {
 	Index  VectorIndex
 	Chunks ChunkGetter
 	Embed  Embedder
-	// Lazy returns unfiltered hits with only the chunk and document IDs
-	// set, leaving the caller (Hybrid) to fetch the few chunks it keeps.
-	Lazy bool
 }
 
 var _ Searcher = (*Vector)(nil)
@@ -47,7 +44,7 @@ func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	if (v.Lazy || q.Bare) && !filtered(q) {
+	if q.Bare && !filtered(q) {
 		hits := make([]Hit, len(vh))
 		for i, h := range vh {
 			hits[i] = Hit{Chunk: corpus.Chunk{ID: h.ID, DocID: corpus.DocIDOfChunk(h.ID)}, Score: float64(h.Score)}

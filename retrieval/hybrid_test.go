@@ -140,7 +140,7 @@ func TestHybrid(t *testing.T) {
 	}
 
 	t.Run("lazy vector arm is hydrated", func(t *testing.T) {
-		lazy := &retrieval.Vector{Index: vec, Chunks: kw, Embed: retrievaltest.BagOfWords(64), Lazy: true}
+		lazy := &retrieval.Vector{Index: vec, Chunks: kw, Embed: retrievaltest.BagOfWords(64)}
 		h := &retrieval.Hybrid{Keyword: kw, Vector: lazy, Chunks: kw}
 		got, err := h.Search(ctx, retrieval.Query{Text: "band d council tax", Limit: 3})
 		if err != nil {

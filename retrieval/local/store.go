@@ -167,7 +167,7 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 		if s.vectors == nil {
 			return s.keyword, nil
 		}
-		v := &retrieval.Vector{Index: s.vectors, Chunks: s.keyword, Embed: s.opt.Embed, Lazy: true}
+		v := &retrieval.Vector{Index: s.vectors, Chunks: s.keyword, Embed: s.opt.Embed}
 		var kw retrieval.Searcher = s.keyword.Plain()
 		if s.opt.HybridKeyword == "tuned" {
 			kw = s.keyword

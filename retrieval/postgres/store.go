@@ -250,7 +250,7 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 		if k == 0 {
 			k = 10
 		}
-		v := &retrieval.Vector{Index: s.vectors, Chunks: s.chunks, Embed: s.opt.Embed, Lazy: true}
+		v := &retrieval.Vector{Index: s.vectors, Chunks: s.chunks, Embed: s.opt.Embed}
 		return &retrieval.Hybrid{Keyword: s.keyword, Vector: v, VectorWeight: vw, K: k, Chunks: s.chunks}, nil
 	case "keyword", "bm25":
 		return s.keyword, nil

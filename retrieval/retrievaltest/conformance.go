@@ -366,7 +366,7 @@ func testHybrid(t *testing.T, ix Index) {
 	}
 	h := &retrieval.Hybrid{
 		Keyword: ix.Keyword,
-		Vector:  &retrieval.Vector{Index: ix.Vectors, Chunks: ix.Chunks, Embed: embed, Lazy: true},
+		Vector:  &retrieval.Vector{Index: ix.Vectors, Chunks: ix.Chunks, Embed: embed},
 		Chunks:  ix.Chunks,
 	}
 	hits, err := h.Search(ctx, retrieval.Query{Text: "pothole complaints", Limit: 3})
