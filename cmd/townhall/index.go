@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 
 	"github.com/townhall-civic/townhall/corpus"
@@ -48,6 +49,11 @@ type indexStore struct {
 	records  *records.Store
 	embedder string
 	docs     atomic.Int64
+
+	// priors is the hybrid retriever's source-prior function, built once:
+	// it needs a walk of the manifest's files.
+	priorsOnce sync.Once
+	priors     func(retrieval.Query) func(retrieval.Hit) float64
 }
 
 // openIndex loads the manifest and opens its index folder with the
@@ -100,31 +106,41 @@ func (is *indexStore) searcher(name string) (retrieval.Searcher, error) {
 	if err != nil || (name != "" && name != "hybrid") {
 		return s, err
 	}
-	type fileInfo struct {
-		kind      corpus.Kind
-		council   string
-		secondary bool
-	}
-	files := map[string]fileInfo{}
-	entries, _ := manifest.Files(is.manifest)
-	for _, e := range entries {
-		files[e.ID] = fileInfo{kind: e.Source.Kind, council: e.Council, secondary: e.Source.Secondary}
-	}
-	councils := []string{is.manifest.Council}
-	for _, src := range is.manifest.Sources {
-		councils = append(councils, src.Council)
-	}
-	return &retrieval.Prior{Searcher: s, Depth: 5, Chunks: is.store.Chunks(), Weight: retrieval.SourcePriors(retrieval.Priors{
-		Secondary:          func(fileID string) bool { return files[fileID].secondary },
-		SecondaryWeight:    secondaryWeight,
-		RecordWeight:       recordWeight,
-		Councils:           retrieval.NewCouncils(councils),
-		OtherCouncilWeight: otherCouncilWeight,
-		File: func(fileID string) (corpus.Kind, string) {
-			f := files[fileID]
-			return f.kind, f.council
-		},
-	})}, nil
+	return &retrieval.Prior{Searcher: s, Depth: 5, Chunks: is.store.Chunks(), Weight: is.sourcePriors()}, nil
+}
+
+// sourcePriors returns the prior weights for the manifest's files: which
+// are secondary, and each file's kind and council for bare hits. The file
+// table is read once per process.
+func (is *indexStore) sourcePriors() func(retrieval.Query) func(retrieval.Hit) float64 {
+	is.priorsOnce.Do(func() {
+		type fileInfo struct {
+			kind      corpus.Kind
+			council   string
+			secondary bool
+		}
+		files := map[string]fileInfo{}
+		entries, _ := manifest.Files(is.manifest)
+		for _, e := range entries {
+			files[e.ID] = fileInfo{kind: e.Source.Kind, council: e.Council, secondary: e.Source.Secondary}
+		}
+		councils := []string{is.manifest.Council}
+		for _, src := range is.manifest.Sources {
+			councils = append(councils, src.Council)
+		}
+		is.priors = retrieval.SourcePriors(retrieval.Priors{
+			Secondary:          func(fileID string) bool { return files[fileID].secondary },
+			SecondaryWeight:    secondaryWeight,
+			RecordWeight:       recordWeight,
+			Councils:           retrieval.NewCouncils(councils),
+			OtherCouncilWeight: otherCouncilWeight,
+			File: func(fileID string) (corpus.Kind, string) {
+				f := files[fileID]
+				return f.kind, f.council
+			},
+		})
+	})
+	return is.priors
 }
 
 // Documents returns how many documents the index holds.
