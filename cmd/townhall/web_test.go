@@ -115,28 +115,7 @@ func TestWebChatDemoCorpus(t *testing.T) {
 // /usr/bin/chromium and the npm modules `make test-deps` installs into
 // .cache/npm-browser; it skips without them, and fails when CI is set.
 func TestWidgetBrowser(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	root, _ := filepath.Abs("../..")
-	modules := filepath.Join(root, ".cache", "npm-browser", "node_modules")
-	node, nodeErr := exec.LookPath("node")
-	var missing []string
-	if nodeErr != nil {
-		missing = append(missing, "node")
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		missing = append(missing, chromium)
-	}
-	for _, m := range []string{"playwright-core", "@axe-core/playwright"} {
-		if _, err := os.Stat(filepath.Join(modules, m)); err != nil {
-			missing = append(missing, m)
-		}
-	}
-	if len(missing) > 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("browser test prerequisites missing: %v (run make test-deps)", missing)
-		}
-		t.Skipf("browser test prerequisites missing: %v (run make test-deps)", missing)
-	}
+	node, chromium, modules, root := browserPrereqs(t)
 	s := startDemoServer(t, map[string]string{"TOWNHALL_STAFF_CONSOLE": "1"})
 	out := filepath.Join(root, "out")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
