@@ -24,8 +24,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +32,8 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/townhall-civic/townhall/assistant"
+
+	"github.com/townhall-civic/townhall/internal/sqlitemigrate"
 )
 
 //go:embed migrations/*.sql
@@ -106,42 +106,9 @@ func (db *DB) Close() error {
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// migrate applies the embedded migrations the database has not seen, in
-// order, recording the last in PRAGMA user_version, all in one
-// transaction.
+// migrate applies the embedded migrations the database has not seen.
 func (db *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", db.path, err)
-	}
-	defer tx.Rollback()
-	var version int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("migrate %s: %w", db.path, err)
-	}
-	if version > len(names) {
-		return fmt.Errorf("database %s has schema version %d, newer than this program's %d", db.path, version, len(names))
-	}
-	for i := version; i < len(names); i++ {
-		body, err := migrations.ReadFile(names[i])
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", names[i], err)
-		}
-	}
-	if version < len(names) {
-		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(len(names))); err != nil {
-			return fmt.Errorf("migrate %s: %w", db.path, err)
-		}
-	}
-	return tx.Commit()
+	return sqlitemigrate.Apply(ctx, db.write, migrations, "migrations/*.sql", db.path)
 }
 
 // inWrite runs fn in a write transaction and commits it.

@@ -15,9 +15,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +22,8 @@ import (
 
 	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/channels/webchat"
+
+	"github.com/townhall-civic/townhall/internal/sqlitemigrate"
 )
 
 //go:embed migrations/*.sql
@@ -72,37 +71,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return errors.Join(db.read.Close(), db.write.Close()) }
 
+// migrate applies the embedded migrations the database has not seen.
 func (db *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", db.path, err)
-	}
-	defer tx.Rollback()
-	var version int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("migrate %s: %w", db.path, err)
-	}
-	if version > len(names) {
-		return fmt.Errorf("database %s has schema version %d, newer than this program's %d", db.path, version, len(names))
-	}
-	for i := version; i < len(names); i++ {
-		body, err := migrations.ReadFile(names[i])
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", names[i], err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(len(names))); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return sqlitemigrate.Apply(ctx, db.write, migrations, "migrations/*.sql", db.path)
 }
 
 // RecordMessage implements webchat.MessageLog.
