@@ -100,19 +100,14 @@ func FuseK(lists [][]Hit, weights []float64, k float64, limit, perDoc int) []Hit
 }
 
 // Dedupe caps an already ranked list to perDoc hits per document and limit
-// overall.
+// overall (0 means no limit).
 func Dedupe(hits []Hit, limit, perDoc int) []Hit {
 	if perDoc <= 0 {
 		perDoc = 1
 	}
-	return capPerDoc(hits, func(h Hit) Hit { return h }, limit, perDoc)
-}
-
-func capPerDoc[T any](in []T, hit func(T) Hit, limit, perDoc int) []Hit {
 	seen := map[string]int{}
 	var out []Hit
-	for _, x := range in {
-		h := hit(x)
+	for _, h := range hits {
 		if seen[h.Chunk.DocID] >= perDoc {
 			continue
 		}
