@@ -1,11 +1,7 @@
 package retrieval
 
-import (
-	"math"
-	"sort"
-)
+import "sort"
 
-func sqrt(x float64) float64 { return math.Sqrt(x) }
 
 // RRFK is the rank constant in reciprocal rank fusion. 60 is the value from
 // Cormack et al. (2009) and what most hybrid search engines default to.

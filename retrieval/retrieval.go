@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/townhall-civic/townhall/corpus"
@@ -91,7 +92,7 @@ func Normalize(v []float32) []float32 {
 	if s == 0 {
 		return v
 	}
-	inv := float32(1 / sqrt(s))
+	inv := float32(1 / math.Sqrt(s))
 	for i := range v {
 		v[i] *= inv
 	}
