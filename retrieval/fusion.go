@@ -2,7 +2,6 @@ package retrieval
 
 import "sort"
 
-
 // RRFK is the rank constant in reciprocal rank fusion. 60 is the value from
 // Cormack et al. (2009) and what most hybrid search engines default to.
 const RRFK = 60
