@@ -2,6 +2,8 @@ package channels
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -76,4 +78,29 @@ func (d *MemDeduper) Forget(_ context.Context, key string) error {
 		delete(d.seen, key)
 	}
 	return nil
+}
+
+// Once runs fn for a provider message the first time d sees key, and not
+// for a redelivery. If fn fails the key is forgotten (when d is a
+// Forgetter), so the provider's retry is handled rather than dropped. A
+// nil d runs fn every time. ran reports whether fn was called.
+func Once(ctx context.Context, d Deduper, key string, fn func() error) (ran bool, err error) {
+	if d != nil {
+		seen, err := d.Seen(ctx, key)
+		if err != nil {
+			return false, fmt.Errorf("dedup: %w", err)
+		}
+		if seen {
+			return false, nil
+		}
+	}
+	if err := fn(); err != nil {
+		if f, ok := d.(Forgetter); ok {
+			if ferr := f.Forget(ctx, key); ferr != nil {
+				err = errors.Join(err, ferr)
+			}
+		}
+		return true, err
+	}
+	return true, nil
 }

@@ -124,23 +124,13 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // handle de-duplicates, applies keywords and hands in on. It returns the
 // TwiML reply text, "" for none.
 func (h *Webhook) handle(ctx context.Context, in channels.Inbound, rawBody string) (string, error) {
-	key := "twilio:" + in.ProviderID
-	if h.Dedup != nil {
-		seen, err := h.Dedup.Seen(ctx, key)
-		if err != nil {
-			return "", fmt.Errorf("dedup: %w", err)
-		}
-		if seen {
-			return "", nil
-		}
-	}
-	reply, err := h.dispatch(ctx, in, rawBody)
+	var reply string
+	_, err := channels.Once(ctx, h.Dedup, "twilio:"+in.ProviderID, func() error {
+		var err error
+		reply, err = h.dispatch(ctx, in, rawBody)
+		return err
+	})
 	if err != nil {
-		if f, ok := h.Dedup.(channels.Forgetter); ok {
-			if ferr := f.Forget(ctx, key); ferr != nil {
-				err = errors.Join(err, ferr)
-			}
-		}
 		return "", err
 	}
 	return reply, nil

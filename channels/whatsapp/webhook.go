@@ -116,24 +116,7 @@ func (h *Webhook) handle(ctx context.Context, m channels.Inbound) error {
 	if m.Received.IsZero() || m.Received.After(now) {
 		m.Received = now
 	}
-	key := "whatsapp:" + m.ProviderID
-	if h.Dedup != nil {
-		seen, err := h.Dedup.Seen(ctx, key)
-		if err != nil {
-			return fmt.Errorf("dedup: %w", err)
-		}
-		if seen {
-			return nil
-		}
-	}
-	err := h.dispatch(ctx, m)
-	if err != nil {
-		if f, ok := h.Dedup.(channels.Forgetter); ok {
-			if ferr := f.Forget(ctx, key); ferr != nil {
-				err = errors.Join(err, ferr)
-			}
-		}
-	}
+	_, err := channels.Once(ctx, h.Dedup, "whatsapp:"+m.ProviderID, func() error { return h.dispatch(ctx, m) })
 	return err
 }
 
