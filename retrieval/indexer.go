@@ -24,6 +24,21 @@ type Catalog interface {
 	DeleteFiles(ctx context.Context, fileIDs []string) error
 }
 
+// FileLookup is an optional ability of a Catalog: the states of some files,
+// without reading the whole catalog. Unknown IDs are left out. Indexer uses
+// it on every file it replaces, where Files would read everything.
+type FileLookup interface {
+	LookupFiles(ctx context.Context, fileIDs []string) (map[string]FileState, error)
+}
+
+// lookupFiles returns the states of fileIDs from c.
+func lookupFiles(ctx context.Context, c Catalog, fileIDs []string) (map[string]FileState, error) {
+	if l, ok := c.(FileLookup); ok {
+		return l.LookupFiles(ctx, fileIDs)
+	}
+	return c.Files(ctx)
+}
+
 // Indexer is the corpus.Sink that feeds retrieval: it chunks documents,
 // embeds the chunks, and writes them to the keyword and vector indexes and
 // the catalog. Vectors and Embed may be nil for a keyword-only index.
@@ -116,7 +131,7 @@ func (ix *Indexer) DeleteFiles(ctx context.Context, fileIDs []string) error {
 	if len(fileIDs) == 0 {
 		return nil
 	}
-	files, err := ix.Catalog.Files(ctx)
+	files, err := lookupFiles(ctx, ix.Catalog, fileIDs)
 	if err != nil {
 		return err
 	}

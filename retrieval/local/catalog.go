@@ -22,7 +22,10 @@ type Catalog struct {
 	files map[string]retrieval.FileState
 }
 
-var _ retrieval.Catalog = (*Catalog)(nil)
+var (
+	_ retrieval.Catalog    = (*Catalog)(nil)
+	_ retrieval.FileLookup = (*Catalog)(nil)
+)
 
 // OpenCatalog reads the catalog at path, or starts an empty one if the
 // file does not exist.
@@ -48,6 +51,19 @@ func (c *Catalog) Files(context.Context) (map[string]retrieval.FileState, error)
 	out := make(map[string]retrieval.FileState, len(c.files))
 	for k, v := range c.files {
 		out[k] = v
+	}
+	return out, nil
+}
+
+// LookupFiles implements retrieval.FileLookup.
+func (c *Catalog) LookupFiles(_ context.Context, ids []string) (map[string]retrieval.FileState, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]retrieval.FileState, len(ids))
+	for _, id := range ids {
+		if st, ok := c.files[id]; ok {
+			out[id] = st
+		}
 	}
 	return out, nil
 }

@@ -16,13 +16,31 @@ type Catalog struct {
 	pool *pgxpool.Pool
 }
 
-var _ retrieval.Catalog = (*Catalog)(nil)
+var (
+	_ retrieval.Catalog    = (*Catalog)(nil)
+	_ retrieval.FileLookup = (*Catalog)(nil)
+)
 
 // Files implements retrieval.Catalog.
 func (c *Catalog) Files(ctx context.Context) (map[string]retrieval.FileState, error) {
+	return c.files(ctx, "SELECT id, hash, kind, docs, chunk_ids FROM files")
+}
+
+// LookupFiles implements retrieval.FileLookup.
+func (c *Catalog) LookupFiles(ctx context.Context, fileIDs []string) (map[string]retrieval.FileState, error) {
+	ids := make([]string, len(fileIDs))
+	for i, id := range fileIDs {
+		ids[i] = clean(id)
+	}
+	return c.files(ctx, "SELECT id, hash, kind, docs, chunk_ids FROM files WHERE id = ANY($1)", ids)
+}
+
+// files reads the file states a query selects, in one read-only
+// transaction.
+func (c *Catalog) files(ctx context.Context, query string, args ...any) (map[string]retrieval.FileState, error) {
 	out := map[string]retrieval.FileState{}
 	err := pgx.BeginTxFunc(ctx, c.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT id, hash, kind, docs, chunk_ids FROM files")
+		rows, err := tx.Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}
