@@ -31,6 +31,7 @@ type config struct {
 	FOI   foiEnv     // TOWNHALL_FOI_* and TOWNHALL_PUBLIC_URL; see foi.go
 	Evals evalWebEnv // TOWNHALL_STAFF_EVALS and TOWNHALL_EVAL_*; see evalweb.go
 	Web   webEnv     // TOWNHALL_STAFF_CONSOLE and TOWNHALL_WEBCHAT_*; see web.go
+	Store storeEnv   // TOWNHALL_STORE and TOWNHALL_DATABASE_*; see stores.go
 }
 
 func envConfig(getenv func(string) string) config {
@@ -57,6 +58,7 @@ func envConfig(getenv func(string) string) config {
 	c.FOI = foiEnvConfig(getenv)
 	c.Evals = evalWebEnvConfig(getenv)
 	c.Web = webEnvConfig(getenv)
+	c.Store = storeEnvConfig(getenv)
 	c.LLMAPIKey = get("TOWNHALL_LLM_API_KEY", c.OpenAIAPIKey)
 	if mb, err := strconv.Atoi(get("TOWNHALL_MAX_FILE_MB", "")); err == nil && mb > 0 {
 		c.MaxFileBytes = int64(mb) << 20

@@ -95,6 +95,7 @@ func runEval(ctx context.Context, args []string, env config, stdout, stderr io.W
 	fs.StringVar(&f.remote, "remote", "", "play the suite against a running server's web chat at this address (http://HOST:PORT or ws://HOST:PORT) instead of in process; the configuration is named remote")
 	fs.StringVar(&f.remote, "target", "", "the same as -remote")
 	fs.BoolVar(&f.judge, "judge", false, "judge every answer's faithfulness and relevance with the -llm model")
+	storeFlag(fs, &env)
 	// KEY=V1,V2 arguments may sit between flags ("-matrix retriever=a,b
 	// composer=x -baseline b"): take them and parse the flags after them.
 	for rest := args; ; {

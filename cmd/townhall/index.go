@@ -20,7 +20,6 @@ import (
 	"github.com/townhall-civic/townhall/corpus/text"
 	"github.com/townhall-civic/townhall/retrieval"
 	"github.com/townhall-civic/townhall/retrieval/embed"
-	"github.com/townhall-civic/townhall/retrieval/local"
 )
 
 // loaders maps every format name a manifest may use to its loader.
@@ -40,12 +39,14 @@ func loaders() corpus.Loaders {
 	}
 }
 
-// indexStore is a manifest with its open local store.
+// indexStore is a manifest with its open retrieval store: the embedded
+// one in the index folder, or PostgreSQL (TOWNHALL_STORE=postgres).
 type indexStore struct {
 	manifest *corpus.Manifest
-	store    *local.Store
+	store    *retrievalStore
 	// records holds the spending and contract rows for exact answers
-	// (records.db beside the retrieval index); ingest feeds both.
+	// (records.db in the index folder, whichever the retrieval store);
+	// ingest feeds both.
 	records  *records.Store
 	embedder string
 	docs     atomic.Int64
@@ -56,9 +57,14 @@ type indexStore struct {
 	priors     func(retrieval.Query) func(retrieval.Hit) float64
 }
 
-// openIndex loads the manifest and opens its index folder with the
-// configured embedder.
+// openIndex loads the manifest and opens its retrieval store with the
+// configured embedder: the index folder by default, or the manifest's
+// schema in PostgreSQL when env.Store says so. The record store is
+// SQLite in the index folder either way.
 func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*indexStore, error) {
+	if err := env.Store.validate(); err != nil {
+		return nil, err
+	}
 	m, err := manifest.Load(manifestPath)
 	if err != nil {
 		return nil, err
@@ -70,9 +76,13 @@ func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*
 	if err != nil {
 		return nil, err
 	}
-	st, err := local.Open(dataDir, local.Options{Embed: emb, EmbedderID: id, Dim: dim})
+	st, err := openRetrieval(ctx, env.Store, manifestPath, dataDir, emb, id, dim)
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dataDir, err)
+		return nil, err
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		st.Close()
+		return nil, err
 	}
 	rec, err := records.Open(ctx, filepath.Join(dataDir, "records.db"))
 	if err != nil {
@@ -80,8 +90,8 @@ func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*
 		return nil, err
 	}
 	is := &indexStore{manifest: m, store: st, records: rec, embedder: id}
-	if stats, err := st.Stats(ctx); err == nil {
-		is.docs.Store(int64(stats.Documents))
+	if n, err := st.Documents(ctx); err == nil {
+		is.docs.Store(int64(n))
 	}
 	return is, nil
 }
@@ -195,8 +205,8 @@ func (is *indexStore) ingest(ctx context.Context, env config, force bool, progre
 	if err := is.store.Commit(ctx, sum.Documents >= compactAfterDocs); err != nil {
 		return sum, fmt.Errorf("commit index: %w", err)
 	}
-	if stats, err := is.store.Stats(ctx); err == nil {
-		is.docs.Store(int64(stats.Documents))
+	if n, err := is.store.Documents(ctx); err == nil {
+		is.docs.Store(int64(n))
 	}
 	return sum, nil
 }

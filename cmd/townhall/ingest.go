@@ -17,6 +17,7 @@ func runIngest(ctx context.Context, args []string, env config, stdout, stderr io
 	manifestPath := fs.String("manifest", "", "sources manifest (YAML)")
 	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
 	force := fs.Bool("force", false, "re-ingest every file even if unchanged")
+	storeFlag(fs, &env)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

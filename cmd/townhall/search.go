@@ -21,6 +21,7 @@ func runSearch(ctx context.Context, args []string, env config, stdout, stderr io
 	n := fs.Int("n", 10, "number of documents")
 	kind := fs.String("kind", "", "only this kind: page, foi, spending, contracts or budget")
 	retriever := fs.String("retriever", "hybrid", "hybrid, bm25, keyword or vector")
+	storeFlag(fs, &env)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

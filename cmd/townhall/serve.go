@@ -126,6 +126,7 @@ func runServe(ctx context.Context, args []string, env config, stdout, stderr io.
 	manifest := fs.String("manifest", "", "sources manifest (YAML)")
 	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
 	foiDB := fs.String("foi-db", "", "FOI database (default $TOWNHALL_FOI_DB, else <index folder>/foi.db)")
+	storeFlag(fs, &env)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

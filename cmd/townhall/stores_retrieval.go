@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/townhall-civic/townhall/retrieval"
+	"github.com/townhall-civic/townhall/retrieval/local"
+	"github.com/townhall-civic/townhall/retrieval/postgres"
+)
+
+// retrievalBackend is what townhall needs of a retrieval store; the
+// embedded store (retrieval/local) and PostgreSQL (retrieval/postgres)
+// each get a small adapter below.
+type retrievalBackend interface {
+	// Indexer returns the corpus.Sink that writes into the store.
+	Indexer() *retrieval.Indexer
+	// Searcher returns a named retriever; unknown names wrap
+	// retrieval.ErrInvalid.
+	Searcher(name string) (retrieval.Searcher, error)
+	// Chunks gives stored chunks by ID.
+	Chunks() retrieval.ChunkGetter
+	// Documents counts the documents the store holds.
+	Documents(ctx context.Context) (int, error)
+	// Commit makes an ingest durable; compact asks for the keyword index
+	// to be merged after a bulk load where that means anything.
+	Commit(ctx context.Context, compact bool) error
+	// Close releases the store without committing.
+	Close() error
+}
+
+// retrievalStore is an open retrieval backend.
+type retrievalStore struct {
+	retrievalBackend
+	// Backend is the store's name: "local" or "postgres".
+	Backend string
+	// Rebuilt is true when the store was found built with another embedder
+	// (or version) and emptied on open; the next ingest re-adds everything.
+	Rebuilt bool
+}
+
+// openRetrieval opens the configured retrieval store for a manifest: the
+// embedded store in dataDir, or the manifest's schema in PostgreSQL.
+func openRetrieval(ctx context.Context, se storeEnv, manifestPath, dataDir string, emb retrieval.Embedder, embedderID string, dim int) (*retrievalStore, error) {
+	switch se.backend() {
+	case storePostgres:
+		schema := se.schemaFor(manifestPath)
+		st, err := postgres.Open(ctx, se.DatabaseURL, postgres.Options{
+			Dim: dim, Embed: emb, EmbedderID: embedderID, Schema: schema, MaxConns: se.MaxConns,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL retrieval store (schema %s): %w", schema, err)
+		}
+		return &retrievalStore{retrievalBackend: pgRetrieval{st}, Backend: storePostgres, Rebuilt: st.Rebuilt}, nil
+	default:
+		st, err := local.Open(dataDir, local.Options{Embed: emb, EmbedderID: embedderID, Dim: dim})
+		if err != nil {
+			return nil, fmt.Errorf("open index %s: %w", dataDir, err)
+		}
+		return &retrievalStore{retrievalBackend: localRetrieval{st}, Backend: storeLocal, Rebuilt: st.Rebuilt}, nil
+	}
+}
+
+// localRetrieval adapts the embedded store.
+type localRetrieval struct{ *local.Store }
+
+func (l localRetrieval) Documents(ctx context.Context) (int, error) {
+	st, err := l.Stats(ctx)
+	return st.Documents, err
+}
+
+// pgRetrieval adapts the PostgreSQL store. Every write is committed as it
+// is made, so Commit has nothing to do; PostgreSQL maintains its indexes
+// itself, so compact is ignored.
+type pgRetrieval struct{ *postgres.Store }
+
+func (p pgRetrieval) Chunks() retrieval.ChunkGetter { return p.Store.Chunks() }
+
+func (p pgRetrieval) Documents(ctx context.Context) (int, error) {
+	st, err := p.Stats(ctx)
+	return st.Documents, err
+}
+
+func (p pgRetrieval) Commit(context.Context, bool) error { return nil }
+
+func (p pgRetrieval) Close() error {
+	p.Store.Close()
+	return nil
+}
