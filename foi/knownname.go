@@ -1,6 +1,10 @@
 package foi
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // knownName is a name to find wherever it appears.
 type knownName struct {
@@ -57,7 +61,7 @@ func findKnownNames(text string, names []knownName) [][2]int {
 				continue
 			}
 			if k.exact != "" {
-				if w := text[s:e]; w == k.exact || w == last || w == strings.ToUpper(last[:1])+last[1:] {
+				if w := text[s:e]; w == k.exact || w == last || w == upperFirst(last) {
 					spans = append(spans, [2]int{s, e})
 				}
 				continue
@@ -69,7 +73,7 @@ func findKnownNames(text string, names []knownName) [][2]int {
 					start = p
 				} else if p, ok := precededBy(lower, s, k.words[:1]); ok && len(k.words) > 2 {
 					start = p
-				} else if w, p := prevWord(text, s); len(w) > 0 && len(last) > 1 && (w == strings.ToUpper(k.words[0][:1]) || w == strings.ToUpper(k.words[0][:1])+".") {
+				} else if w, p := prevWord(text, s); len(w) > 0 && len(last) > 1 && (w == initialOf(k.words[0]) || w == initialOf(k.words[0])+".") {
 					start = p // "D. Kelly"
 				} else if rest := lower[e:]; strings.HasPrefix(strings.TrimLeft(strings.TrimPrefix(rest, ","), " "), k.words[0]) && strings.HasPrefix(rest, ",") {
 					f := e + 1 + len(rest[1:]) - len(strings.TrimLeft(rest[1:], " "))
@@ -137,13 +141,49 @@ func wordBoundary(text string, s, e int) bool {
 
 func isNameByte(c byte) bool { return isAlnum(c) || c >= 0x80 }
 
-// asciiLower lower-cases ASCII letters only, so byte offsets are kept.
+// asciiLower lower-cases letters whose lower case has the same UTF-8
+// length (all of ASCII and the Latin, Greek and Cyrillic letters names
+// use: "SIOBHÁN" -> "siobhán", "ŁUKASZ" -> "łukasz"), so that byte
+// offsets into the result are offsets into s.
 func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
 		}
 	}
-	return string(b)
+	if ascii {
+		b := []byte(s)
+		for i, c := range b {
+			if c >= 'A' && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		return string(b)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if l := unicode.ToLower(r); l != r && r != utf8.RuneError && utf8.RuneLen(l) == n {
+			b.WriteRune(l)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// upperFirst capitalises the first letter of w: "łukasz" -> "Łukasz".
+func upperFirst(w string) string {
+	r, n := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[n:]
+}
+
+// initialOf is the capital initial of w: "siobhán" -> "S".
+func initialOf(w string) string {
+	r, _ := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r))
 }

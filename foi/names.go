@@ -58,17 +58,19 @@ var particles = setOf(`de da di du del della der den van von la le bin binti al 
 // postnominals may follow a name in a sign-off: "Tay Jiva MBE".
 var postnominalRE = regexp.MustCompile(`^(?:[A-Z]{2,6}|PhD|MSc|BSc|MPhil|DPhil|LLB|LLM|FRCS|MRCVS|BEM|OBE|MBE|CBE|QC|KC|MP|MSP|MS|AM|MLA|JP)$`)
 
-const namePart = `(?:[A-Z]['’][A-Za-z]|[A-Z])[a-z]+(?:[A-Z][a-z]+)?(?:['’][a-z]+)?`
+// namePart is one part of a capitalised name word, in any alphabet with
+// case: "Kelly", "McAuley", "O'Brien", "Siobhán", "Łukasz", "Zoë".
+const namePart = `(?:\p{Lu}['’]\p{L}|\p{Lu})\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:['’]\p{Ll}+)?`
 
 var (
 	// nameWordRE is one capitalised word of a name: "Kelly", "McAuley",
 	// "O'Brien", "D'Souza", "Smith-Jones", "McAuley-O'Brien".
 	nameWordRE = regexp.MustCompile(`^` + namePart + `(?:-` + namePart + `)*$`)
-	initialRE  = regexp.MustCompile(`^(?:[A-Z]\.?|(?:[A-Z]\.){2,3}|[A-Z]{2,3})$`)
+	initialRE  = regexp.MustCompile(`^(?:\p{Lu}\.?|(?:\p{Lu}\.){2,3}|\p{Lu}{2,3})$`)
 	// gluedNameRE is a name typed without spaces: "MR.B.CLARK".
 	gluedNameRE = regexp.MustCompile(`^(?i:mr|mrs|ms|miss|dr)\.(?:[A-Z]\.)*[A-Z][A-Za-z'-]+$`)
-	nicknameRE  = regexp.MustCompile(`^\([A-Z][a-z]+\)$`)
-	capsWordRE  = regexp.MustCompile(`^[A-Z][A-Z'’-]+$`)
+	nicknameRE  = regexp.MustCompile(`^\(\p{Lu}\p{Ll}+\)$`)
+	capsWordRE  = regexp.MustCompile(`^\p{Lu}[\p{Lu}'’-]+$`)
 	lowerNameRE = regexp.MustCompile(`^[a-z][a-z0-9_'’.-]{0,24}$`)
 
 	salutationRE = regexp.MustCompile(`(?mi)^[ \t>]*(?:dear|hi|hello|hiya|good (?:morning|afternoon|evening))\b[ \t]*`)
@@ -77,7 +79,7 @@ var (
 	// titledRE is a private person's honorific anywhere in running text:
 	// "Mr Henderson", "Mrs J. Parkin". Councillors, peers and knights are
 	// public figures and are not matched here.
-	titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?:[A-Z]\.?[ \t]+){0,2}[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)*\b`)
+	titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+(?:\p{Lu}\.?[ \t]+){0,2}\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}\p{Ll}+)*`)
 	// handleRE is a user name typed as a sign-off: "Lottie40".
 	handleRE = regexp.MustCompile(`^[A-Za-z][A-Za-z_.-]{1,20}[0-9]{1,6}$`)
 )
