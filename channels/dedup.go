@@ -24,6 +24,17 @@ type Forgetter interface {
 	Forget(ctx context.Context, key string) error
 }
 
+// Committer is an optional ability of a Deduper: Commit marks key as
+// handled for good once the message has been stored. A durable Deduper
+// uses it to tell a message that was stored from one whose handling was
+// cut short by a crash between Seen and the store's commit: Seen then
+// only claims the key for a while, and a redelivery after the claim has
+// lapsed is handled again (the queue's own idempotency on the provider id
+// keeps that from creating a second message).
+type Committer interface {
+	Commit(ctx context.Context, key string) error
+}
+
 // MemDeduper is an in-memory Deduper for one process. It keeps at most
 // Capacity keys and forgets the oldest first. It is safe for concurrent use.
 type MemDeduper struct {
@@ -82,8 +93,9 @@ func (d *MemDeduper) Forget(_ context.Context, key string) error {
 
 // Once runs fn for a provider message the first time d sees key, and not
 // for a redelivery. If fn fails the key is forgotten (when d is a
-// Forgetter), so the provider's retry is handled rather than dropped. A
-// nil d runs fn every time. ran reports whether fn was called.
+// Forgetter), so the provider's retry is handled rather than dropped; if
+// it succeeds the key is committed (when d is a Committer). A nil d runs
+// fn every time. ran reports whether fn was called.
 func Once(ctx context.Context, d Deduper, key string, fn func() error) (ran bool, err error) {
 	if d != nil {
 		seen, err := d.Seen(ctx, key)
@@ -101,6 +113,13 @@ func Once(ctx context.Context, d Deduper, key string, fn func() error) (ran bool
 			}
 		}
 		return true, err
+	}
+	if c, ok := d.(Committer); ok {
+		if err := c.Commit(ctx, key); err != nil {
+			// fn's work is stored; a failed commit only means a
+			// redelivery after the claim lapses is offered to fn again.
+			return true, fmt.Errorf("dedup commit: %w", err)
+		}
 	}
 	return true, nil
 }

@@ -1,10 +1,12 @@
 package webchat
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -196,24 +198,66 @@ func (s *Server) renderHandoff(w http.ResponseWriter, r *http.Request, status in
 		Error        string
 	}{Council: s.cfg.Council, Handoff: h, Conversation: conv, Turns: pageTurns(conv.Turns, staffWho), LastSeq: nextSeq(conv) - 1,
 		Mine: staff != "" && h.Status == assistant.HandoffClaimed && h.ClaimedBy == staff, Error: errMsg}
-	if h.Resident != "" {
-		ids, err := s.cfg.Messages.ResidentConversations(ctx, h.Resident, 11)
+	data.Earlier = s.earlierConversations(ctx, h.Resident, conv.ID, 10)
+	s.renderConsole(w, status, "handoff.html", data)
+}
+
+// earlierConversations returns up to limit of the resident's other
+// conversations, newest first. A phone number is one resident on SMS and
+// on WhatsApp, so both channels' conversations are shown.
+func (s *Server) earlierConversations(ctx context.Context, resident, current string, limit int) []earlierConversation {
+	if resident == "" {
+		return nil
+	}
+	var convs []*assistant.Conversation
+	seen := map[string]bool{current: true}
+	for _, key := range residentKeys(resident) {
+		ids, err := s.cfg.Messages.ResidentConversations(ctx, key, limit+1)
 		if err != nil {
 			s.cfg.Logger.Warn("webchat: resident conversations", "err", err)
+			continue
 		}
 		for _, cid := range ids {
-			if cid == conv.ID {
+			if seen[cid] {
 				continue
 			}
-			c, err := s.cfg.Conversations.FindConversationByID(ctx, cid)
-			if err != nil {
-				continue
+			seen[cid] = true
+			if c, err := s.cfg.Conversations.FindConversationByID(ctx, cid); err == nil {
+				convs = append(convs, c)
 			}
-			data.Earlier = append(data.Earlier, earlierConversation{Started: assistant.UKTime(c.Created).Format("Mon 2 Jan 2006 15:04"),
-				Channel: c.Channel, Turns: pageTurns(c.Turns, staffWho)})
 		}
 	}
-	s.renderConsole(w, status, "handoff.html", data)
+	sort.SliceStable(convs, func(i, j int) bool { return convs[i].Created.After(convs[j].Created) })
+	if len(convs) > limit {
+		convs = convs[:limit]
+	}
+	out := make([]earlierConversation, 0, len(convs))
+	for _, c := range convs {
+		out = append(out, earlierConversation{Started: assistant.UKTime(c.Created).Format("Mon 2 Jan 2006 15:04"),
+			Channel: c.Channel, Turns: pageTurns(c.Turns, staffWho)})
+	}
+	return out
+}
+
+// residentKeys returns the identity keys that name the same resident:
+// "sms:+44…" and "whatsapp:+44…" for a phone number, the key alone
+// otherwise.
+func residentKeys(resident string) []string {
+	id := identityOf(resident)
+	switch id.Channel {
+	case channels.SMS, channels.WhatsApp:
+		if channels.ValidE164(id.Address) {
+			return []string{resident, string(otherPhoneChannel(id.Channel)) + ":" + id.Address}
+		}
+	}
+	return []string{resident}
+}
+
+func otherPhoneChannel(c channels.Channel) channels.Channel {
+	if c == channels.SMS {
+		return channels.WhatsApp
+	}
+	return channels.SMS
 }
 
 // handleStaffName sets the console user's display name.

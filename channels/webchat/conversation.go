@@ -83,6 +83,9 @@ type Incoming struct {
 	ClientID string
 	Text     string
 	Needs    *assistant.Needs
+	// Location is a place the resident shared (WhatsApp); Text may then
+	// be empty.
+	Location *assistant.Location
 }
 
 // Receipt says what became of an Incoming.
@@ -113,7 +116,7 @@ func (s *Server) Receive(ctx context.Context, in Incoming) (*Receipt, error) {
 		return nil, fmt.Errorf("message of %d bytes: %w", len(in.Text), assistant.ErrTooLarge)
 	}
 	text, _ := channels.CleanText(in.Text, channels.MaxTextRunes)
-	if text == "" {
+	if text == "" && in.Location == nil {
 		return nil, fmt.Errorf("empty message: %w", ErrInvalid)
 	}
 	if !validID(in.ConversationID) || (in.ClientID != "" && !validID(in.ClientID)) {
@@ -158,7 +161,11 @@ func (s *Server) Receive(ctx context.Context, in Incoming) (*Receipt, error) {
 	if staff, err := s.staffOf(ctx, st, conv); err != nil {
 		return nil, err
 	} else if staff != "" {
-		conv.Turns = append(conv.Turns, assistant.Turn{Seq: seq, Role: assistant.RoleResident, Text: text, At: rec.At})
+		said := text
+		if said == "" {
+			said = locationText(in.Location)
+		}
+		conv.Turns = append(conv.Turns, assistant.Turn{Seq: seq, Role: assistant.RoleResident, Text: said, At: rec.At})
 		conv.Updated = rec.At
 		if err := s.cfg.Conversations.SaveConversation(ctx, conv); err != nil {
 			return nil, fmt.Errorf("save conversation: %w", err)
@@ -177,7 +184,7 @@ func (s *Server) Receive(ctx context.Context, in Incoming) (*Receipt, error) {
 		return nil, fmt.Errorf("waiting to answer: %w", ctx.Err())
 	}
 	defer func() { <-s.answering }()
-	req := assistant.Request{ConversationID: in.ConversationID, Channel: in.Channel, Resident: in.Resident, Needs: in.Needs, Text: text}
+	req := assistant.Request{ConversationID: in.ConversationID, Channel: in.Channel, Resident: in.Resident, Needs: in.Needs, Text: text, Location: in.Location}
 	var ans *assistant.Answer
 	if sr, ok := s.cfg.Assistant.(StreamResponder); ok {
 		ans, err = sr.RespondStream(ctx, req, func(partial string) {
@@ -198,6 +205,16 @@ func (s *Server) Receive(ctx context.Context, in Incoming) (*Receipt, error) {
 	s.mu.Unlock()
 	s.publish(ctx, st, map[int]string{seq: in.ClientID})
 	return &Receipt{Seq: seq, Answer: ans}, nil
+}
+
+// locationText describes a shared location for staff, who read the
+// transcript of a conversation they hold.
+func locationText(l *assistant.Location) string {
+	link := fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f", l.Lat, l.Lon)
+	if l.Address != "" {
+		return "(shared a location: " + l.Address + " " + link + ")"
+	}
+	return "(shared a location: " + link + ")"
 }
 
 // nextSeq is the sequence number of the next turn of conv (nil: a new
