@@ -25,7 +25,14 @@ type Disclosure struct {
 	Topic        string
 	Attachments  []Attachment
 	SourceID     string // corpus.Document ID it was built from, if any
-	URL          string // canonical link, e.g. the WhatDoTheyKnow thread
+	// Sources lists every corpus.Document ID merged into this disclosure
+	// (a WhatDoTheyKnow thread and the disclosure-log row with the same
+	// reference, say), SourceID first; empty when there is only SourceID.
+	Sources []string
+	// Authority is the public body that answered, e.g. "Sheffield City
+	// Council".
+	Authority string
+	URL       string // canonical link, e.g. the WhatDoTheyKnow thread
 }
 
 // Attachment is a file released with a response, with its extracted

@@ -2,35 +2,24 @@ package foi
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 )
 
-// Rule is an officer's own censor rule, as in Alaveteli: literal text
-// (case-sensitive) or a Go regular expression, replaced wherever it
-// occurs. Use rules for what Detect cannot know: a case number, a
-// nickname, a private address written without a house number.
-type Rule struct {
-	Pattern     string
-	Regexp      bool
-	Replacement string // "" means "[removed]"
-	// Comment records why the rule exists (Alaveteli requires one);
-	// it goes into the audit trail.
-	Comment string
-}
-
-// AuditEntry records one replacement, with offsets into the original
-// text. The audit trail holds the removed text, so it is as confidential
-// as the original and must never be published.
+// AuditEntry records one replacement, with byte offsets into the
+// unredacted text. Original holds the removed text, for the officers'
+// preview only: stores keep Digest instead (see AuditDigest), so that the
+// audit trail never holds personal data in clear.
 type AuditEntry struct {
 	Field       string // set by RedactDisclosure: "Title", "RequestText", "Attachments[0].Text", ...
 	Kind        Kind
 	Start, End  int
-	Original    string
+	Original    string // the removed text; empty when read back from a store
+	Digest      string // keyed digest of Original, set by stores (hex)
 	Replacement string
-	Rule        string // the rule's Pattern for KindCustom
+	Rule        string // the rule's Pattern for KindCustom (in memory only: a literal pattern may be a name)
+	RuleID      int64  // the stored rule for KindCustom; 0 for a detector or an unsaved rule
 }
 
 // Redact replaces every finding and every match of rules with a visible
@@ -43,6 +32,7 @@ func Redact(text string, findings []Finding, rules []Rule) (string, []AuditEntry
 	type span struct {
 		Finding
 		repl, rule string
+		ruleID     int64
 	}
 	var spans []span
 	for _, f := range findings {
@@ -62,7 +52,7 @@ func Redact(text string, findings []Finding, rules []Rule) (string, []AuditEntry
 			repl = KindCustom.Marker()
 		}
 		for _, m := range locs {
-			spans = append(spans, span{Finding{KindCustom, m[0], m[1], text[m[0]:m[1]]}, repl, r.Pattern})
+			spans = append(spans, span{Finding{KindCustom, m[0], m[1], text[m[0]:m[1]]}, repl, r.Pattern, r.ID})
 		}
 	}
 	sort.SliceStable(spans, func(i, j int) bool {
@@ -83,46 +73,11 @@ func Redact(text string, findings []Finding, rules []Rule) (string, []AuditEntry
 		b.WriteString(text[pos:cur.Start])
 		b.WriteString(cur.repl)
 		audit = append(audit, AuditEntry{Kind: cur.Kind, Start: cur.Start, End: end,
-			Original: text[cur.Start:end], Replacement: cur.repl, Rule: cur.rule})
+			Original: text[cur.Start:end], Replacement: cur.repl, Rule: cur.rule, RuleID: cur.ruleID})
 		pos = end
 	}
 	b.WriteString(text[pos:])
 	return b.String(), audit, nil
-}
-
-// Validate reports ErrInvalid for an empty pattern or a regular
-// expression that does not compile.
-func (r Rule) Validate() error {
-	_, err := r.find("")
-	return err
-}
-
-func (r Rule) find(text string) ([][]int, error) {
-	if r.Pattern == "" {
-		return nil, fmt.Errorf("censor rule: empty pattern: %w", ErrInvalid)
-	}
-	if !r.Regexp {
-		var locs [][]int
-		for i := 0; ; {
-			j := strings.Index(text[i:], r.Pattern)
-			if j < 0 {
-				return locs, nil
-			}
-			locs = append(locs, []int{i + j, i + j + len(r.Pattern)})
-			i += j + len(r.Pattern)
-		}
-	}
-	re, err := regexp.Compile(r.Pattern)
-	if err != nil {
-		return nil, fmt.Errorf("censor rule %q: %v: %w", r.Pattern, err, ErrInvalid)
-	}
-	var locs [][]int
-	for _, m := range re.FindAllStringIndex(text, -1) {
-		if m[1] > m[0] {
-			locs = append(locs, m)
-		}
-	}
-	return locs, nil
 }
 
 // RedactText detects personal data in text and redacts it with rules.
@@ -134,7 +89,8 @@ func RedactText(text string, opts DetectOptions, rules []Rule) (string, []AuditE
 // anywhere in it (FindNames over every text field) are added to
 // opts.Names, so a requester who signs the request is also removed from
 // the council's reply that quotes it, and then every text field is
-// redacted. The audit entries name the field they came from.
+// redacted with the detectors and those of rules that apply to d (see
+// RulesFor). The audit entries name the field they came from.
 func RedactDisclosure(d *Disclosure, opts DetectOptions, rules []Rule) (*Disclosure, []AuditEntry, error) {
 	out := d.Clone()
 	type field struct {
@@ -149,6 +105,7 @@ func RedactDisclosure(d *Disclosure, opts DetectOptions, rules []Rule) (*Disclos
 	for _, f := range fields {
 		opts.Names = append(opts.Names, FindNames(*f.ptr)...)
 	}
+	rules = RulesFor(rules, d.ID)
 	var audit []AuditEntry
 	for _, f := range fields {
 		red, a, err := RedactText(*f.ptr, opts, rules)

@@ -215,19 +215,31 @@ func (s *Service) Stats(ctx context.Context, f RequestFilter) (Stats, error) {
 	return OnTimeStats(rs, s.now()), nil
 }
 
-// Publish redacts disclosures (RedactDisclosure with opts and rules) and
-// stores them, all or none. It returns the audit trail, which must be
-// kept away from the public.
+// Publish redacts disclosures (Prepare with opts and the rules that
+// apply to each) and stores them, all or none. When the Store is also a
+// Publisher, the drafts and the audit trail are stored with them;
+// otherwise only the published text is. It returns the audit trail,
+// which holds the removed text and must be kept away from the public.
 func (s *Service) Publish(ctx context.Context, ds []*Disclosure, opts DetectOptions, rules []Rule) ([]AuditEntry, error) {
-	out := make([]*Disclosure, 0, len(ds))
+	pubs := make([]Publication, 0, len(ds))
 	var audit []AuditEntry
 	for _, d := range ds {
-		red, a, err := RedactDisclosure(d, opts, rules)
+		p, err := Prepare(d, opts, rules)
 		if err != nil {
 			return nil, fmt.Errorf("publish %s: %w", d.ID, err)
 		}
-		out = append(out, red)
-		audit = append(audit, a...)
+		pubs = append(pubs, p)
+		audit = append(audit, p.Audit...)
+	}
+	if pub, ok := s.Store.(Publisher); ok {
+		if err := pub.PublishDisclosures(ctx, pubs); err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+		return audit, nil
+	}
+	out := make([]*Disclosure, len(pubs))
+	for i, p := range pubs {
+		out[i] = p.Published
 	}
 	if err := s.Store.PutDisclosures(ctx, out); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)

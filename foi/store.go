@@ -168,5 +168,6 @@ func (d *Disclosure) Clone() *Disclosure {
 	c := *d
 	c.Exemptions = append([]Exemption(nil), d.Exemptions...)
 	c.Attachments = append([]Attachment(nil), d.Attachments...)
+	c.Sources = append([]string(nil), d.Sources...)
 	return &c
 }

@@ -256,9 +256,15 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 	}
 	defer s.Close()
 	start := time.Now()
+	// The officers' censor rules apply to every import as to every
+	// republication from the redaction preview.
+	rules, err := s.store.FindRules(ctx, foi.RuleFilter{})
+	if err != nil {
+		return err
+	}
 	rep, err := importer.Import(ctx, m, importer.Options{
 		Loaders: loaders(), MaxFileBytes: env.MaxFileBytes, SkipBadFiles: *skipBad, Sources: sources,
-		Detect: foi.DetectOptions{KeepEmailDomains: env.FOI.KeepEmailDomains, Keep: env.FOI.Keep},
+		Detect: foi.DetectOptions{KeepEmailDomains: env.FOI.KeepEmailDomains, Keep: env.FOI.Keep}, Rules: rules,
 	}, s.store, s.index)
 	if rep != nil {
 		printFOIReport(stdout, rep)
@@ -270,8 +276,8 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "Imported %d disclosures (%d redactions audited) into %s in %s.\n",
-		rep.Disclosures, rep.Redactions, dbPath, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "Imported %d disclosures (%d documents merged by reference, %d censor rules, %d redactions audited) into %s in %s.\n",
+		rep.Disclosures, rep.Merged, len(rules), rep.Redactions, dbPath, time.Since(start).Round(time.Millisecond))
 	if len(rep.Failures) > 0 {
 		fmt.Fprintf(stdout, "%d file(s) skipped:\n", len(rep.Failures))
 		for _, f := range rep.Failures {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/townhall-civic/townhall/foi"
 )
@@ -18,6 +19,15 @@ type MemoryStore struct {
 	refs        map[string]int64
 	seq         map[string]int64 // last sequence per "PREFIX-YEAR"
 	disclosures map[string]*foi.Disclosure
+
+	// Redaction state (redaction.go).
+	drafts     map[string]*foi.Disclosure
+	redactions []foi.Redaction
+	rules      []foi.Rule
+	nextRule   int64
+	auditKey   []byte
+	// Now stamps publications and rules; NewMemoryStore sets time.Now.
+	Now func() time.Time
 }
 
 var _ foi.Store = (*MemoryStore)(nil)
@@ -29,6 +39,9 @@ func NewMemoryStore() *MemoryStore {
 		refs:        map[string]int64{},
 		seq:         map[string]int64{},
 		disclosures: map[string]*foi.Disclosure{},
+		drafts:      map[string]*foi.Disclosure{},
+		auditKey:    newAuditKey(),
+		Now:         time.Now,
 	}
 }
 

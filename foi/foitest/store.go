@@ -425,6 +425,8 @@ func testDisclosureRoundTrip(t *testing.T, s foi.Store) {
 	d.Topic = "Roads"
 	d.Attachments = []foi.Attachment{{Name: "contract.pdf", URL: "https://example.org/c.pdf", Text: "Contract text"}}
 	d.SourceID = "foi/requests/a.json"
+	d.Sources = []string{"foi/requests/a.json", "foi/log.csv#row-3"}
+	d.Authority = "Thornbury Vale Borough Council"
 	d.URL = "https://example.org/foi/a"
 	want := d.Clone()
 	if err := s.PutDisclosures(ctx, []*foi.Disclosure{d}); err != nil {

@@ -4,7 +4,12 @@
 // with the corpus loaders, turned into disclosures
 // (foi.DisclosureFromDocument plus what a disclosure log row says about
 // status, law, exemptions and department), redacted, and published with
-// their audit trail, then added to the portal's search index.
+// their drafts and audit trail, then added to the portal's search index.
+//
+// A request often reaches the log twice: as a WhatDoTheyKnow thread and
+// as the council's disclosure-log row. Disclosures from the same
+// authority with the same reference are merged into one (see Merge);
+// the merged disclosure lists every document in Sources.
 //
 // An import is all or nothing: every file is loaded and redacted before
 // anything is written, and a file that fails to load stops the import
@@ -45,15 +50,15 @@ func (e *BadFilesError) Error() string {
 // Unwrap makes errors.Is(err, ErrBadFiles) true.
 func (e *BadFilesError) Unwrap() error { return ErrBadFiles }
 
-// Publisher stores redacted disclosures with their redaction audit
-// (keyed by disclosure ID), all or none. foi/sqlite.Store is one.
-type Publisher interface {
-	PublishDisclosures(ctx context.Context, ds []*foi.Disclosure, audit map[string][]foi.AuditEntry) error
-}
-
 // Index is the portal's search index. foi/search.Index is one.
 type Index interface {
 	PutDisclosures(ctx context.Context, ds []*foi.Disclosure) error
+}
+
+// Deleter is an Index that can drop entries; Import uses it to remove
+// disclosures that an earlier import published apart and this one merged.
+type Deleter interface {
+	Delete(ctx context.Context, ids []string) error
 }
 
 // Options configures an import.
@@ -67,7 +72,8 @@ type Options struct {
 	// domains, switchboard and address lines to keep. Names found anywhere
 	// in a thread are added per disclosure.
 	Detect foi.DetectOptions
-	// Rules are the officers' censor rules, applied to every disclosure.
+	// Rules are the officers' censor rules; each applies to every
+	// disclosure or to the one it is scoped to (foi.RulesFor).
 	Rules []foi.Rule
 	// SkipBadFiles imports what loads and reports the rest in
 	// Report.Failures, instead of failing the whole import.
@@ -79,13 +85,15 @@ type Options struct {
 
 // SourceReport counts what one manifest source gave.
 type SourceReport struct {
-	Path        string // the manifest source's path
-	Council     string
-	Format      string
-	Files       int
-	Failed      int
+	Path    string // the manifest source's path
+	Council string
+	Format  string
+	Files   int
+	Failed  int
+	// Disclosures counts the requests the source's files hold, before
+	// merging.
 	Disclosures int
-	Redactions  int // audited replacements
+	Redactions  int // audited replacements in the disclosures merged into this source's
 	// ByStatus counts disclosures by status.
 	ByStatus map[foi.Status]int
 	// WithExemptions counts disclosures citing at least one exemption.
@@ -94,17 +102,23 @@ type SourceReport struct {
 
 // Report is what an import did.
 type Report struct {
-	Sources     []SourceReport // in manifest order; sources of other kinds are left out
+	Sources []SourceReport // in manifest order; sources of other kinds are left out
+	// Disclosures is how many disclosures were published, after merging.
 	Disclosures int
-	Redactions  int
-	Failures    []*corpus.FileError
+	// Merged counts documents folded into another with the same
+	// authority and reference.
+	Merged     int
+	Redactions int
+	Failures   []*corpus.FileError
 }
 
 // Batch is a loaded, redacted set of disclosures ready to publish.
 type Batch struct {
-	Disclosures []*foi.Disclosure
-	Audit       map[string][]foi.AuditEntry
-	Report      *Report
+	Publications []foi.Publication
+	// Retired are the IDs merged into another disclosure: an earlier
+	// import may have published them on their own.
+	Retired []string
+	Report  *Report
 }
 
 // Load reads the manifest's FOI sources and returns the redacted
@@ -145,8 +159,10 @@ func Load(ctx context.Context, m *corpus.Manifest, opts Options) (*Batch, error)
 		bySource[rep.Sources[i].Path] = &rep.Sources[i]
 	}
 
-	b := &Batch{Audit: map[string][]foi.AuditEntry{}, Report: rep}
-	seen := map[string]string{} // disclosure ID -> file, to catch duplicates across files
+	b := &Batch{Report: rep}
+	var drafts []*foi.Disclosure
+	sourceOf := map[string]*SourceReport{} // disclosure ID -> its source
+	seen := map[string]string{}            // disclosure ID -> file, to catch duplicates across files
 	for _, e := range entries {
 		sr := bySource[e.Source.Path]
 		if sr == nil {
@@ -170,23 +186,30 @@ func Load(ctx context.Context, m *corpus.Manifest, opts Options) (*Batch, error)
 				continue
 			}
 			seen[d.ID] = e.ID
-			red, audit, err := foi.RedactDisclosure(d, opts.Detect, opts.Rules)
-			if err != nil {
-				return nil, fmt.Errorf("redact %s: %w", d.ID, err)
+			if d.Authority == "" {
+				d.Authority = sr.Council
 			}
-			b.Disclosures = append(b.Disclosures, red)
-			if len(audit) > 0 {
-				b.Audit[red.ID] = audit
-			}
+			drafts = append(drafts, d)
+			sourceOf[d.ID] = sr
 			sr.Disclosures++
-			sr.Redactions += len(audit)
-			sr.ByStatus[red.Status]++
-			if len(red.Exemptions) > 0 {
+			sr.ByStatus[d.Status]++
+			if len(d.Exemptions) > 0 {
 				sr.WithExemptions++
 			}
-			rep.Disclosures++
-			rep.Redactions += len(audit)
 		}
+	}
+	merged, retired := Merge(drafts)
+	b.Retired = retired
+	rep.Merged = len(retired)
+	for _, d := range merged {
+		p, err := foi.Prepare(d, opts.Detect, opts.Rules)
+		if err != nil {
+			return nil, fmt.Errorf("redact %s: %w", d.ID, err)
+		}
+		b.Publications = append(b.Publications, p)
+		sourceOf[d.ID].Redactions += len(p.Audit)
+		rep.Disclosures++
+		rep.Redactions += len(p.Audit)
 	}
 	if len(rep.Failures) > 0 && !opts.SkipBadFiles {
 		return b, &BadFilesError{Failures: rep.Failures}
@@ -238,7 +261,7 @@ func loadFile(ctx context.Context, e manifest.Entry, opts Options) (ds []*foi.Di
 // adds them to idx (nil skips indexing). Nothing is written when loading
 // fails. The index is written after the store: if indexing fails, the
 // store is still right and the index can be rebuilt from it.
-func Import(ctx context.Context, m *corpus.Manifest, opts Options, pub Publisher, idx Index) (*Report, error) {
+func Import(ctx context.Context, m *corpus.Manifest, opts Options, pub foi.Publisher, idx Index) (*Report, error) {
 	b, err := Load(ctx, m, opts)
 	if err != nil {
 		var rep *Report
@@ -248,12 +271,20 @@ func Import(ctx context.Context, m *corpus.Manifest, opts Options, pub Publisher
 		return rep, err
 	}
 	// Publish in a stable order so that reruns write identically.
-	sort.Slice(b.Disclosures, func(i, j int) bool { return b.Disclosures[i].ID < b.Disclosures[j].ID })
-	if err := pub.PublishDisclosures(ctx, b.Disclosures, b.Audit); err != nil {
+	sort.Slice(b.Publications, func(i, j int) bool { return b.Publications[i].Published.ID < b.Publications[j].Published.ID })
+	if err := pub.PublishDisclosures(ctx, b.Publications); err != nil {
 		return b.Report, fmt.Errorf("publish: %w", err)
 	}
 	if idx != nil {
-		if err := idx.PutDisclosures(ctx, b.Disclosures); err != nil {
+		ds := make([]*foi.Disclosure, len(b.Publications))
+		for i, p := range b.Publications {
+			ds[i] = p.Published
+		}
+		err := idx.PutDisclosures(ctx, ds)
+		if del, ok := idx.(Deleter); ok && err == nil && len(b.Retired) > 0 {
+			err = del.Delete(ctx, b.Retired)
+		}
+		if err != nil {
 			return b.Report, fmt.Errorf("index (the store is up to date; rebuild the index from it): %w", err)
 		}
 	}

@@ -220,3 +220,115 @@ func TestTopic(t *testing.T) {
 		}
 	}
 }
+
+// TestImportMergesThreadAndLogRow checks the merge rule: a thread and a
+// log row with the same authority and reference ("FOI 2024/0112" in the
+// reply, "FOI-2024-0112" in the log) become one disclosure carrying both
+// sources, and a row an earlier import published on its own is removed
+// from the store and the index.
+func TestImportMergesThreadAndLogRow(t *testing.T) {
+	ctx := context.Background()
+	st, ix := mustStore(t), mustIndex(t)
+	m := mustManifest(t, "merge")
+	// An earlier import of the log alone published the row by itself.
+	if _, err := importer.Import(ctx, m, importer.Options{Loaders: loaders(), Sources: []string{"log/disclosure-log.csv"}}, st, ix); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := importer.Import(ctx, m, importer.Options{Loaders: loaders()}, st, ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Disclosures != 2 || rep.Merged != 1 {
+		t.Errorf("report: %d disclosures, %d merged; want 2 and 1", rep.Disclosures, rep.Merged)
+	}
+	ds, total, err := st.FindDisclosures(ctx, foi.DisclosureFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 2 {
+		t.Fatalf("store holds %d disclosures (%v), want 2", total, ds)
+	}
+	if n, _ := ix.Count(); n != 2 {
+		t.Errorf("index holds %d entries, want 2", n)
+	}
+	d, err := st.FindDisclosureByID(ctx, "requests/street_lights.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex []string
+	for _, e := range d.Exemptions {
+		ex = append(ex, e.Key())
+	}
+	got := struct {
+		Sources    []string
+		Status     foi.Status
+		Department string
+		Authority  string
+		Exemptions []string
+		Received   string
+	}{d.Sources, d.Status, d.Department, d.Authority, ex, d.Received.Format("2006-01-02")}
+	want := got
+	want.Sources = []string{"requests/street_lights.json", "log/disclosure-log.csv#row-1"}
+	want.Status = foi.StatusPartiallySuccessful
+	want.Department = "Highways" // from the log row
+	want.Authority = "Aldermoor District Council"
+	want.Exemptions = []string{"foia:43"}
+	want.Received = "2024-04-08"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("merged disclosure mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(d.ResponseText, "4,210") {
+		t.Errorf("merged disclosure lost the thread's response: %q", d.ResponseText)
+	}
+	if strings.Contains(d.RequestText+d.ResponseText, "Oyelaran") {
+		t.Errorf("merged disclosure keeps the requester's name")
+	}
+	if _, err := st.FindDisclosureByID(ctx, "log/disclosure-log.csv#row-1"); !errors.Is(err, foi.ErrNotFound) {
+		t.Errorf("the merged log row is still published on its own: error = %v", err)
+	}
+	res, err := ix.Search(ctx, search.Query{Text: "street lights"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"requests/street_lights.json"}, hitIDs(res)); diff != "" {
+		t.Errorf("search for the request (-want +got):\n%s", diff)
+	}
+	// Unrelated disclosures keep their own row.
+	if other, err := st.FindDisclosureByID(ctx, "log/disclosure-log.csv#row-2"); err != nil || len(other.Sources) != 0 {
+		t.Errorf("unmatched row: %+v, %v; want it alone", other, err)
+	}
+}
+
+func TestMergeRule(t *testing.T) {
+	a := &foi.Disclosure{ID: "t", SourceID: "t", Reference: "FOI 2024/7", Authority: "X Council", ResponseText: "long reply text",
+		Status: foi.StatusWaitingClassification}
+	b := &foi.Disclosure{ID: "r", SourceID: "r", Reference: "foi-2024-7", Authority: "x council", Status: foi.StatusNotHeld, Department: "Parks"}
+	c := &foi.Disclosure{ID: "other", Reference: "FOI-2024-7", Authority: "Y Council"} // another body
+	d := &foi.Disclosure{ID: "noref"}
+	e := &foi.Disclosure{ID: "noref2"}
+	merged, retired := importer.Merge([]*foi.Disclosure{b, a, c, d, e})
+	var ids []string
+	for _, m := range merged {
+		ids = append(ids, m.ID)
+	}
+	if diff := cmp.Diff([]string{"t", "other", "noref", "noref2"}, ids); diff != "" {
+		t.Errorf("merged IDs (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"r"}, retired); diff != "" {
+		t.Errorf("retired (-want +got):\n%s", diff)
+	}
+	if m := merged[0]; m.Status != foi.StatusNotHeld || m.Department != "Parks" || len(m.Sources) != 2 {
+		t.Errorf("merged = %+v; want the row's status and department and two sources", m)
+	}
+	if a.Sources != nil || a.Status != foi.StatusWaitingClassification {
+		t.Errorf("Merge changed its input: %+v", a)
+	}
+}
+
+func hitIDs(r *search.Result) []string {
+	var out []string
+	for _, h := range r.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}

@@ -12,7 +12,7 @@ import (
 )
 
 const disclosureColumns = `id, reference, title, request_text, response_text, received, responded,
-	status, law, department, topic, attachments, source_id, url`
+	status, law, department, topic, attachments, source_id, url, authority, sources`
 
 // FindDisclosureByID implements foi.DisclosureStore.
 func (s *Store) FindDisclosureByID(ctx context.Context, id string) (*foi.Disclosure, error) {
@@ -159,7 +159,7 @@ func putDisclosures(ctx context.Context, tx *sql.Tx, ds []*foi.Disclosure) error
 	defer del.Close()
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO disclosures (id, reference, reference_key, title, request_text,
 		response_text, received, received_us, responded, status, law, department, department_key, topic, topic_key,
-		attachments, source_id, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		attachments, source_id, url, authority, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -179,12 +179,20 @@ func putDisclosures(ctx context.Context, tx *sql.Tx, ds []*foi.Disclosure) error
 		if err != nil {
 			return err
 		}
+		srcs := d.Sources
+		if srcs == nil {
+			srcs = []string{}
+		}
+		srcJSON, err := json.Marshal(srcs)
+		if err != nil {
+			return err
+		}
 		if _, err := del.ExecContext(ctx, d.ID); err != nil {
 			return err
 		}
 		_, err = ins.ExecContext(ctx, d.ID, d.Reference, fold(d.Reference), d.Title, d.RequestText, d.ResponseText,
 			timeText(d.Received), timeKey(d.Received), timeText(d.Responded), string(d.Status), string(d.Law),
-			d.Department, fold(d.Department), d.Topic, fold(d.Topic), string(attJSON), d.SourceID, d.URL)
+			d.Department, fold(d.Department), d.Topic, fold(d.Topic), string(attJSON), d.SourceID, d.URL, d.Authority, string(srcJSON))
 		if err != nil {
 			return fmt.Errorf("disclosure %q: %w", d.ID, err)
 		}
@@ -202,9 +210,10 @@ func scanDisclosure(row scanner) (*foi.Disclosure, error) {
 		d                        foi.Disclosure
 		received, responded      sql.NullString
 		status, law, attachments string
+		sources                  string
 	)
 	err := row.Scan(&d.ID, &d.Reference, &d.Title, &d.RequestText, &d.ResponseText, &received, &responded,
-		&status, &law, &d.Department, &d.Topic, &attachments, &d.SourceID, &d.URL)
+		&status, &law, &d.Department, &d.Topic, &attachments, &d.SourceID, &d.URL, &d.Authority, &sources)
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +226,9 @@ func scanDisclosure(row scanner) (*foi.Disclosure, error) {
 	}
 	if err := json.Unmarshal([]byte(attachments), &d.Attachments); err != nil {
 		return nil, fmt.Errorf("disclosure %q: attachments: %w", d.ID, err)
+	}
+	if err := json.Unmarshal([]byte(sources), &d.Sources); err != nil {
+		return nil, fmt.Errorf("disclosure %q: sources: %w", d.ID, err)
 	}
 	return &d, nil
 }

@@ -85,6 +85,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
+	if err := s.scrubAudit(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: digest the audit trail of %s: %w", path, err)
+	}
 	return s, nil
 }
 

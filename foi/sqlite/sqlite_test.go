@@ -2,7 +2,7 @@ package sqlite_test
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -77,44 +77,53 @@ func TestReceivedKeepsItsDay(t *testing.T) {
 	}
 }
 
-func TestPublishDisclosuresKeepsAudit(t *testing.T) {
+func TestRedactionStore(t *testing.T) {
+	foitest.TestRedactionStore(t, func(t *testing.T) foitest.RedactionStore { return MustOpenStore(t) })
+}
+
+// TestOpenDigestsClearAudit checks that removed text an older version
+// kept in clear in the audit trail is replaced by its digest on Open.
+func TestOpenDigestsClearAudit(t *testing.T) {
 	ctx := context.Background()
-	s := MustOpenStore(t)
-	s.Now = func() time.Time { return time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC) }
-	d := &foi.Disclosure{ID: "t1", Title: "Trees", RequestText: "Dear council,\n\nYours faithfully,\nJane Smith",
-		Status: foi.StatusSuccessful, Law: foi.LawFOIA}
-	red, audit, err := foi.RedactDisclosure(d, foi.DetectOptions{}, nil)
+	path := filepath.Join(t.TempDir(), "foi.db")
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(audit) == 0 {
-		t.Fatal("RedactDisclosure found nothing to redact in a signed request")
-	}
-	if err := s.PublishDisclosures(ctx, []*foi.Disclosure{red}, map[string][]foi.AuditEntry{"t1": audit}); err != nil {
+	s.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
 		t.Fatal(err)
 	}
+	_, err = db.Exec(`INSERT INTO redactions (disclosure_id, published_at, field, kind, start_byte, end_byte,
+		original, replacement, rule) VALUES ('t1', '2025-01-01T00:00:00Z', 'RequestText', 'name', 3, 13, 'Jane Smith', '[name removed]', 'Jane')`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	got, err := s.FindRedactions(ctx, "t1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(audit) || got[0].Original != audit[0].Original || got[0].Field != "RequestText" {
-		t.Errorf("FindRedactions = %+v, want %d entries like %+v", got, len(audit), audit[0])
+	want, err := s.AuditDigest(ctx, "Jane Smith")
+	if err != nil {
+		t.Fatal(err)
 	}
-	stored, _ := s.FindDisclosureByID(ctx, "t1")
-	if stored.RequestText != red.RequestText {
-		t.Errorf("stored RequestText = %q, want the redacted %q", stored.RequestText, red.RequestText)
+	if len(got) != 1 || got[0].Digest != want || got[0].Original != "" {
+		t.Errorf("FindRedactions = %+v, want one entry with digest %s", got, want)
 	}
-
-	// All or none: a bad disclosure leaves neither rows nor audit behind.
-	err = s.PublishDisclosures(ctx, []*foi.Disclosure{{ID: "t2", Title: "ok"}, {Title: "no id"}},
-		map[string][]foi.AuditEntry{"t2": audit})
-	if !errors.Is(err, foi.ErrInvalid) {
-		t.Fatalf("PublishDisclosures with an empty ID: error = %v, want ErrInvalid", err)
+	db, _ = sql.Open("sqlite", path)
+	defer db.Close()
+	var clear int
+	if err := db.QueryRow(`SELECT count(*) FROM redactions WHERE original != '' OR rule != ''`).Scan(&clear); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := s.FindDisclosureByID(ctx, "t2"); !errors.Is(err, foi.ErrNotFound) {
-		t.Errorf("failed publication stored t2: error = %v, want ErrNotFound", err)
-	}
-	if a, _ := s.FindRedactions(ctx, "t2"); len(a) != 0 {
-		t.Errorf("failed publication kept %d audit entries", len(a))
+	if clear != 0 {
+		t.Errorf("%d audit rows still hold text in clear", clear)
 	}
 }
