@@ -32,8 +32,9 @@ type Assistant struct {
 	// Records answers payment and contract questions with exact figures;
 	// nil means they are answered from retrieval alone.
 	Records RecordAnswerer
-	// FOI logs new FOI requests; nil means residents are pointed to
-	// Council.FOIURL.
+	// FOI shows what is already published and logs new FOI requests
+	// collected in the conversation (see FOIIntake); nil means residents
+	// are shown earlier requests and pointed to Council.FOIURL.
 	FOI FOIIntake
 	// Services are the service request types; nil means DefaultServices.
 	Services *Services
@@ -72,23 +73,6 @@ const coverageHits = 5
 // ReasonLowConfidence marks a decline because retrieval found nothing
 // that covers the question.
 const ReasonLowConfidence = "low_confidence"
-
-// FOIIntake logs a new FOI request made in a conversation. The FOI
-// service (package foi) implements it through an adapter in cmd.
-type FOIIntake interface {
-	// SubmitFOI logs the request and returns its reference and the
-	// acknowledgement to show. It returns an error wrapping ErrInvalid
-	// when the request is incomplete.
-	SubmitFOI(ctx context.Context, r FOISubmission) (reference, acknowledgement string, err error)
-}
-
-// FOISubmission is a new FOI request collected by the assistant.
-type FOISubmission struct {
-	ConversationID string
-	Name           string
-	Email          string
-	Description    string
-}
 
 // Respond handles one resident message and returns the reply. Messages
 // over MaxMessageBytes fail with ErrTooLarge and empty ones with
@@ -220,9 +204,18 @@ func (a *Assistant) turn(ctx context.Context, conv *Conversation, req Request, t
 		}
 		return a.serviceRequest(ctx, conv, req, text, Route{Intent: IntentServiceRequest, Service: service, Reason: ReasonPending}, now)
 	}
+	// An FOI request being collected takes the replies to its questions.
+	if conv.FOI != nil && a.FOI != nil && conv.Pending == nil {
+		if ans, ok, err := a.continueFOI(ctx, conv, text, now); ok || err != nil {
+			return ans, err
+		}
+	}
 	route, err := a.Router.Route(ctx, RouteInput{Text: text, Conversation: conv})
 	if err != nil {
 		return nil, fmt.Errorf("route: %w", err)
+	}
+	if route.Intent == IntentServiceRequest || route.Intent == IntentHandoff {
+		conv.FOI = nil // the resident has moved on to something else
 	}
 	switch route.Intent {
 	case IntentEmergency:
@@ -241,7 +234,7 @@ func (a *Assistant) turn(ctx context.Context, conv *Conversation, req Request, t
 		return a.serviceRequest(ctx, conv, req, text, route, now)
 	case IntentFOIRequest:
 		conv.Failures = 0
-		return a.foiRequest(ctx, conv, text)
+		return a.foiRequest(ctx, conv, text, now)
 	}
 	if route.Reason == ReasonSmallTalk {
 		return a.smallTalk(conv, text), nil

@@ -441,14 +441,6 @@ func TestBSLAndInterpreterSignposts(t *testing.T) {
 	}
 }
 
-// foiIntake is a fake assistant.FOIIntake.
-type foiIntake struct{ got []assistant.FOISubmission }
-
-func (f *foiIntake) SubmitFOI(_ context.Context, r assistant.FOISubmission) (string, string, error) {
-	f.got = append(f.got, r)
-	return "FOI-2026-0001", "We received your request and logged it as FOI-2026-0001.", nil
-}
-
 func TestFOIRequest(t *testing.T) {
 	f := newFixture(t)
 	got := f.ask(t, "I want to make a freedom of information request about library funding")
@@ -458,13 +450,7 @@ func TestFOIRequest(t *testing.T) {
 	if got.Reference != "" {
 		t.Errorf("reference %q with no intake configured", got.Reference)
 	}
-
-	intake := &foiIntake{}
-	f.a.FOI = intake
-	got = f.ask(t, "FOI request please: how much was spent on library staff in 2025? my email is sam@example.org")
-	if got.Reference != "FOI-2026-0001" || len(intake.got) != 1 || intake.got[0].Email != "sam@example.org" {
-		t.Errorf("got reference %q, intake %+v; want the request logged with the email", got.Reference, intake.got)
-	}
+	// With an intake configured, see foirequest_test.go.
 }
 
 func TestQuestionDuringServiceRequest(t *testing.T) {

@@ -87,6 +87,8 @@ type Conversation struct {
 	Turns    []Turn
 	// Pending is the service request being collected, if any.
 	Pending *ServiceRequest
+	// FOI is the FOI request being collected, if any (see FOIDraft).
+	FOI *FOIDraft
 	// Failures counts consecutive turns the assistant could not answer;
 	// two in a row trigger a hand-off offer.
 	Failures  int

@@ -42,6 +42,10 @@ func TestConversationStore(t *testing.T, open func(t *testing.T) assistant.Conve
 				Service: "pothole", Location: assistant.Location{Address: "outside 14 Elm Road", Lat: 51.5, Lon: -2.6},
 				Answers: map[string]string{"size": "Large"}, Asked: "description", Created: at,
 			},
+			FOI: &assistant.FOIDraft{
+				Description: "spending on agency staff in 2025", Name: "Sam Jones", Email: "sam@example.org",
+				Asked: "contact", Shown: true, Started: at,
+			},
 			Failures: 1, HandedOff: true, Created: at, Updated: at.Add(time.Second),
 		}
 	}

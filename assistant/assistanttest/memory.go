@@ -67,6 +67,10 @@ func CloneConversation(c *assistant.Conversation) *assistant.Conversation {
 		out.Turns[i].Citations = slices.Clone(c.Turns[i].Citations)
 	}
 	out.Pending = cloneRequest(c.Pending)
+	if c.FOI != nil {
+		foi := *c.FOI
+		out.FOI = &foi
+	}
 	return &out
 }
 

@@ -27,11 +27,11 @@ func (db *DB) FindConversationByID(ctx context.Context, id string) (*assistant.C
 func findConversation(ctx context.Context, tx *sql.Tx, id string) (*assistant.Conversation, error) {
 	c := &assistant.Conversation{ID: id}
 	var channel, needs, created, updated string
-	var pending sql.NullString
+	var pending, foi sql.NullString
 	var handedOff int
-	err := tx.QueryRowContext(ctx, `SELECT channel, resident, needs, pending, failures, handed_off, created, updated
+	err := tx.QueryRowContext(ctx, `SELECT channel, resident, needs, pending, foi, failures, handed_off, created, updated
 		FROM conversations WHERE id = ?`, id).
-		Scan(&channel, &c.Resident, &needs, &pending, &c.Failures, &handedOff, &created, &updated)
+		Scan(&channel, &c.Resident, &needs, &pending, &foi, &c.Failures, &handedOff, &created, &updated)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -44,6 +44,12 @@ func findConversation(ctx context.Context, tx *sql.Tx, id string) (*assistant.Co
 		c.Pending = new(assistant.ServiceRequest)
 		if err := json.Unmarshal([]byte(pending.String), c.Pending); err != nil {
 			return nil, fmt.Errorf("pending request: %w", err)
+		}
+	}
+	if foi.Valid {
+		c.FOI = new(assistant.FOIDraft)
+		if err := json.Unmarshal([]byte(foi.String), c.FOI); err != nil {
+			return nil, fmt.Errorf("pending FOI request: %w", err)
 		}
 	}
 	if c.Created, err = parseTime(created); err != nil {
@@ -100,14 +106,22 @@ func (db *DB) SaveConversation(ctx context.Context, c *assistant.Conversation) e
 		}
 		pending = sql.NullString{String: string(b), Valid: true}
 	}
+	var foi sql.NullString
+	if c.FOI != nil {
+		b, err := json.Marshal(c.FOI)
+		if err != nil {
+			return err
+		}
+		foi = sql.NullString{String: string(b), Valid: true}
+	}
 	err = db.inWrite(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO conversations
-			(id, channel, resident, needs, pending, failures, handed_off, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			(id, channel, resident, needs, pending, foi, failures, handed_off, created, updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, resident = excluded.resident,
-				needs = excluded.needs, pending = excluded.pending, failures = excluded.failures,
+				needs = excluded.needs, pending = excluded.pending, foi = excluded.foi, failures = excluded.failures,
 				handed_off = excluded.handed_off, created = excluded.created, updated = excluded.updated`,
-			c.ID, string(c.Channel), c.Resident, string(needs), pending, c.Failures, boolInt(c.HandedOff),
+			c.ID, string(c.Channel), c.Resident, string(needs), pending, foi, c.Failures, boolInt(c.HandedOff),
 			formatTime(c.Created), formatTime(c.Updated))
 		if err != nil {
 			return mapError(err)
