@@ -135,7 +135,7 @@ func TestFOIRequestTellUsOnce(t *testing.T) {
 		want  assistant.FOIRequest
 	}{
 		{
-			name: "everything in one message",
+			name:  "everything in one message",
 			turns: []string{"FOI request please: how much was spent on library staff in 2025? My name is Sam Jones and my email is sam@example.org"},
 			want:  assistant.FOIRequest{Name: "Sam Jones", Email: "sam@example.org", Description: "FOI request please: how much was spent on library staff in 2025?"},
 		},
