@@ -109,8 +109,8 @@ var documentOnlyPatterns = []string{
 }
 
 var (
-	injectionPatterns = rx(strings.Join(questionPatterns, "|"))
-	documentPatterns  = rx(strings.Join(append(append([]string(nil), questionPatterns...), documentOnlyPatterns...), "|"))
+	injectionPatterns = newPrefiltered(questionPatterns...)
+	documentPatterns  = newPrefiltered(append(append([]string(nil), questionPatterns...), documentOnlyPatterns...)...)
 )
 
 // DetectInjection reports whether a resident's message tries to change

@@ -109,6 +109,9 @@ type unit struct {
 	procedure bool
 	// record marks a payment or contract row: its date is the payment's.
 	record bool
+	// gradeShown and gradePlain are the reading grades of the unit as
+	// shown (see analysed).
+	gradeShown, gradePlain float64
 	// logEntry marks a disclosure log row ("Freedom of Information request
 	// 154748 to ..., received ...: title").
 	logEntry bool
@@ -329,9 +332,9 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
 				terms: a.terms, ctx: a.ctx, near: neighbours(as, p), facts: a.facts, headAsks: a.headAsks,
 				request: request, words: a.words, expanded: expanded,
-				procedure: ch.Kind == corpus.KindFOI && foiProcedure(a.text),
-				logEntry:  ch.Kind == corpus.KindFOI && logEntry.MatchString(a.text),
-				record:    ch.Kind == corpus.KindSpending || ch.Kind == corpus.KindContracts,
+				procedure: a.procedure, logEntry: a.logEntry,
+				record:     ch.Kind == corpus.KindSpending || ch.Kind == corpus.KindContracts,
+				gradeShown: a.gradeShown, gradePlain: a.gradePlain,
 			}
 			seen[a.key] = u
 			out = append(out, u)
@@ -367,6 +370,13 @@ type analysed struct {
 	facts    factSet
 	headAsks factSet
 	words    int
+	// procedure and logEntry mark FOI process text and disclosure log
+	// rows (see unit).
+	procedure, logEntry bool
+	// gradeShown and gradePlain are the unit's reading grade as Format
+	// shows it: with long sentences split, and for plain English also
+	// with its jargon swapped.
+	gradeShown, gradePlain float64
 }
 
 // analyse segments a chunk and finds each unit's terms and facts, or
@@ -395,6 +405,10 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 			piece: pc, key: strings.ToLower(strings.Join(strings.Fields(pc.text), " ")),
 			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsIn(pc.text),
 			headAsks: headAsks, words: len(strings.Fields(pc.text)),
+			procedure:  ch.Kind == corpus.KindFOI && foiProcedure(pc.text),
+			logEntry:   ch.Kind == corpus.KindFOI && logEntry.MatchString(pc.text),
+			gradeShown: assistant.Grade(assistant.SplitLong(pc.text)),
+			gradePlain: assistant.Grade(assistant.PlainEnglish(pc.text)),
 		}
 		if pc.context != "" {
 			cx, ok := contexts[pc.context]
@@ -538,11 +552,9 @@ func unitScore(u *unit, q question) float64 {
 	// grade 4 to 40% at 14); and among those, shorter ones.
 	// The grade is of the sentence as it will be shown, after Format
 	// splits it (and, for plain English, swaps its jargon).
-	var g float64
+	g := u.gradeShown
 	if q.plain {
-		g = assistant.Grade(assistant.PlainEnglish(u.text))
-	} else {
-		g = assistant.Grade(assistant.SplitLong(u.text))
+		g = u.gradePlain
 	}
 	switch {
 	case q.plain && g > 4:
