@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/townhall-civic/townhall/assistant"
+	apostgres "github.com/townhall-civic/townhall/assistant/postgres"
+	asqlite "github.com/townhall-civic/townhall/assistant/sqlite"
 )
 
 // Store backends townhall can keep its index and databases in.
@@ -109,4 +115,32 @@ func (e storeEnv) schemaFor(manifestPath string) string {
 		s = s[:63]
 	}
 	return s
+}
+
+// assistantDB is the assistant's durable store: conversations, service
+// requests, the hand-off queue and its staff console.
+type assistantDB interface {
+	assistant.ConversationStore
+	assistant.ServiceRequests
+	assistant.HandoffQueue
+	assistant.HandoffConsole
+	Close() error
+}
+
+// openAssistantDB opens the assistant's store for the configured backend:
+// assistant.db in the index folder dir, or the manifest's schema in
+// PostgreSQL.
+func openAssistantDB(ctx context.Context, env config, manifestPath, dir string) (assistantDB, error) {
+	if err := env.Store.validate(); err != nil {
+		return nil, err
+	}
+	if env.Store.backend() == storePostgres {
+		schema := env.Store.schemaFor(manifestPath)
+		db, err := apostgres.Open(ctx, env.Store.DatabaseURL, apostgres.Options{Schema: schema, MaxConns: env.Store.MaxConns})
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL assistant store (schema %s): %w", schema, err)
+		}
+		return db, nil
+	}
+	return asqlite.Open(ctx, filepath.Join(dir, "assistant.db"))
 }

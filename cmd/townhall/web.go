@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	asqlite "github.com/townhall-civic/townhall/assistant/sqlite"
 	"github.com/townhall-civic/townhall/channels/webchat"
 	wsqlite "github.com/townhall-civic/townhall/channels/webchat/sqlite"
 )
@@ -65,12 +64,13 @@ func webEnvConfig(getenv func(string) string) webEnv {
 // webChat is the web chat with the stores it owns.
 type webChat struct {
 	chat      *webchat.Server
-	assistant *asqlite.DB
+	assistant assistantDB
 	records   *wsqlite.DB
 }
 
-// mountWeb opens the assistant's and the web chat's databases in the
-// index folder (assistant.db, webchat.db), builds the assistant and
+// mountWeb opens the assistant's database (assistant.db in the index
+// folder, or PostgreSQL; see openAssistantDB) and the web chat's
+// (webchat.db), builds the assistant and
 // mounts the widget, the chat page, the chat websocket and, when
 // TOWNHALL_STAFF_CONSOLE is set, the staff console.
 func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) error {
@@ -78,7 +78,7 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 	if dir == "" {
 		dir = env.indexDir(s.cfg.Manifest)
 	}
-	adb, err := asqlite.Open(ctx, filepath.Join(dir, "assistant.db"))
+	adb, err := openAssistantDB(ctx, env, s.cfg.Manifest, dir)
 	if err != nil {
 		return err
 	}
