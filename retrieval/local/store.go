@@ -48,6 +48,14 @@ type Options struct {
 	VectorWeight float64
 	// FusionK is the reciprocal rank fusion constant; 0 means 10.
 	FusionK float64
+	// NoRerank leaves the hybrid retriever's fused order as it is instead
+	// of re-reading its best candidates (retrieval.Rerank).
+	NoRerank bool
+	// RerankDepth is how many fused documents are re-read; 0 means 30.
+	RerankDepth int
+	// RerankWeights weight the reranker's features; the zero value means
+	// retrieval.DefaultRerankWeights.
+	RerankWeights retrieval.RerankWeights
 }
 
 type meta struct {
@@ -167,19 +175,10 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 		if s.vectors == nil {
 			return s.keyword, nil
 		}
-		v := &retrieval.Vector{Index: s.vectors, Chunks: s.keyword, Embed: s.opt.Embed}
-		var kw retrieval.Searcher = s.keyword.Plain()
-		if s.opt.HybridKeyword == "tuned" {
-			kw = s.keyword
+		if s.opt.NoRerank {
+			return s.hybrid(), nil
 		}
-		vw, k := s.opt.VectorWeight, s.opt.FusionK
-		if vw == 0 {
-			vw = 0.5
-		}
-		if k == 0 {
-			k = 10
-		}
-		return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, K: k, Chunks: s.keyword}, nil
+		return s.Reranker()
 	case "bm25":
 		return s.keyword.Plain(), nil
 	case "keyword":
@@ -189,6 +188,39 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 	}
 	return nil, fmt.Errorf("unknown retriever %q (want hybrid, bm25, keyword or vector): %w", name, retrieval.ErrInvalid)
 }
+
+// hybrid is the fusion of the keyword and vector arms.
+func (s *Store) hybrid() *retrieval.Hybrid {
+	v := &retrieval.Vector{Index: s.vectors, Chunks: s.keyword, Embed: s.opt.Embed}
+	var kw retrieval.Searcher = s.keyword.Plain()
+	if s.opt.HybridKeyword == "tuned" {
+		kw = s.keyword
+	}
+	vw, k := s.opt.VectorWeight, s.opt.FusionK
+	if vw == 0 {
+		vw = 0.5
+	}
+	if k == 0 {
+		k = 10
+	}
+	return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, K: k, Chunks: s.keyword}
+}
+
+// Reranker returns the hybrid retriever: fusion of the keyword and vector
+// arms, its best candidates re-read by retrieval.Rerank. It is an error
+// wrapping retrieval.ErrInvalid for a store without an embedder.
+func (s *Store) Reranker() (*retrieval.Rerank, error) {
+	if s.vectors == nil {
+		return nil, fmt.Errorf("the reranker needs an embedder: %w", retrieval.ErrInvalid)
+	}
+	return &retrieval.Rerank{
+		Searcher: s.hybrid(), Chunks: s.keyword, Depth: s.opt.RerankDepth, Weights: s.opt.RerankWeights,
+		QueryTerms: s.keyword.QueryTerms, Terms: s.keyword.Terms,
+	}, nil
+}
+
+// Catalog returns the store's catalog of ingested files.
+func (s *Store) Catalog() *Catalog { return s.catalog }
 
 // Chunks gives access to stored chunks by ID.
 func (s *Store) Chunks() retrieval.ChunkGetter { return s.keyword }
