@@ -65,6 +65,12 @@ func foiEnvConfig(getenv func(string) string) foiEnv {
 	return e
 }
 
+// detect is what redaction keeps, the same at import and on republishing
+// from the officers' preview.
+func (e foiEnv) detect() foi.DetectOptions {
+	return foi.DetectOptions{KeepEmailDomains: e.KeepEmailDomains, Keep: e.Keep}
+}
+
 func splitList(s, sep string) []string {
 	var out []string
 	for _, x := range strings.Split(s, sep) {
@@ -187,6 +193,7 @@ func newFOIPortal(s *foiStores, related retrieval.Searcher, council string, env 
 	return portal.New(portal.Config{
 		Service: svc, Search: s.index, Related: related, Assets: env.FOI.Assets,
 		Council: council, BaseURL: env.FOI.PublicURL, Officers: env.FOI.Officers, Logger: log,
+		Redaction: s.store, Detect: env.FOI.detect(),
 	})
 }
 
@@ -264,7 +271,7 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 	}
 	rep, err := importer.Import(ctx, m, importer.Options{
 		Loaders: loaders(), MaxFileBytes: env.MaxFileBytes, SkipBadFiles: *skipBad, Sources: sources,
-		Detect: foi.DetectOptions{KeepEmailDomains: env.FOI.KeepEmailDomains, Keep: env.FOI.Keep}, Rules: rules,
+		Detect: env.FOI.detect(), Rules: rules,
 	}, s.store, s.index)
 	if rep != nil {
 		printFOIReport(stdout, rep)

@@ -35,6 +35,9 @@ type caseView struct {
 	Overdue bool
 	Next    []option // statuses the workflow allows from here
 	Done    string   // what the last action did, from the redirect
+	// Similar is the "similar previous responses" pack; nil when the
+	// search failed (the page says so).
+	Similar *similarPack
 }
 
 // maxCases is how many cases the list shows; the ICO statistics cover
@@ -95,6 +98,9 @@ func (p *Portal) handleCase(w http.ResponseWriter, r *http.Request) {
 	}
 	now := p.now()
 	view := caseView{R: req, Status: req.DisplayStatus(now), Overdue: req.Overdue(now), Done: doneMessage(r.URL.Query().Get("done"))}
+	if view.Similar, err = p.similar(r.Context(), req.Reference, req.Description); err != nil {
+		p.cfg.Logger.Warn("foi portal: similar responses", "case", req.Reference, "err", err)
+	}
 	for _, s := range workflowStatuses {
 		if foi.CanTransition(req.Status, s) {
 			view.Next = append(view.Next, option{Value: string(s), Label: statusLabel(s)})

@@ -18,6 +18,8 @@ type disclosureView struct {
 	// RelatedChecked is true when the main index was searched, so an
 	// empty list means nothing related was found.
 	RelatedChecked bool
+	// Redaction links officers to the redaction preview and audit.
+	Redaction string
 }
 
 type exemptionView struct {
@@ -51,6 +53,9 @@ func (p *Portal) handleDisclosure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := disclosureView{D: d}
+	if p.cfg.Redaction != nil && p.cfg.Officers && loopback(r) {
+		view.Redaction = redactionPath(d.ID)
+	}
 	for _, e := range d.Exemptions {
 		view.Exemptions = append(view.Exemptions, exemptionView{Citation: e.Citation(), Title: e.Title,
 			Type: string(e.Type), Explanation: exemptionTypeText[e.Type]})

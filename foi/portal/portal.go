@@ -12,8 +12,13 @@
 // disclosure or a form is escaped by the templates, so HTML or script in
 // any field renders as text.
 //
-// The officers' case list (/foi/cases) is off unless Config.Officers is
-// set, and even then answers only connections from a loopback address
+// The officers' case list (/foi/cases), with each case's "similar
+// previous responses" pack, and the redaction preview
+// (/foi/cases/redaction?id=..., when Config.Redaction is set: each
+// detected item highlighted with its kind, censor rules tried, saved and
+// deleted, the disclosure republished, and the audit trail) are off
+// unless Config.Officers is set, and even then answer only connections
+// from a loopback address
 // that carry no proxy headers: it has no login of its own, so it must
 // be reached from the council's own machine (an SSH tunnel, say), never
 // through a reverse proxy.
@@ -69,6 +74,13 @@ type Config struct {
 	BaseURL string
 	// Officers turns on the case list at /foi/cases (loopback only).
 	Officers bool
+	// Redaction, when set, turns on the officers' redaction preview at
+	// /foi/cases/redaction (loopback only, with Officers): drafts, censor
+	// rules, republishing and the audit trail.
+	Redaction RedactionStore
+	// Detect is what redaction keeps (the council's own email domains,
+	// switchboard and address), as at import.
+	Detect foi.DetectOptions
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
 }
@@ -132,6 +144,9 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	officer("GET /foi/cases/{id}", p.handleCase)
 	officer("POST /foi/cases/{id}/status", p.handleCaseStatus)
 	officer("POST /foi/cases/{id}/assignee", p.handleCaseAssign)
+	officer("GET /foi/cases/{id}/similar.json", p.handleCaseSimilarJSON)
+	officer("GET /foi/cases/redaction", p.handleRedaction)
+	officer("POST /foi/cases/redaction", p.handleRedactionPost)
 }
 
 // contentSecurityPolicy allows nothing but the portal's own files: no

@@ -20,7 +20,7 @@ var templateFS embed.FS
 
 // pageNames are the templates that are whole pages; each is parsed with
 // layout.html.
-var pageNames = []string{"search", "disclosure", "request", "confirm", "acknowledgement", "cases", "case", "error"}
+var pageNames = []string{"search", "disclosure", "request", "confirm", "acknowledgement", "cases", "case", "redaction", "error"}
 
 func parsePages() (map[string]*template.Template, error) {
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
@@ -124,7 +124,8 @@ var funcs = template.FuncMap{
 		}
 		return many
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
+	"redactPath": redactionPath,
 }
 
 // statusLabel is the words shown for a status; an unknown one is shown
