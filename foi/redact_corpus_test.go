@@ -174,3 +174,81 @@ func TestRedactWDTKThreads(t *testing.T) {
 	t.Logf("threads leaking the requester's name: %d (thread-level), messages leaking it with per-message detection only: %d", leaks, msgLeaks)
 	t.Logf("findings by kind: %v", kinds)
 }
+
+// containsExact reports whether text has s as whole words, with its case.
+func containsExact(text, s string) bool {
+	for from := 0; ; {
+		i := strings.Index(text[from:], s)
+		if i < 0 {
+			return false
+		}
+		i += from
+		e := i + len(s)
+		if wordBoundary(text, i, e) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+// TestPublishedWDTKZeroLeak publishes every WhatDoTheyKnow thread as a
+// disclosure (outgoing messages as the request, incoming as the
+// response), the way the importer and the officers' preview do (Prepare),
+// and checks the published text: the detectors find nothing more in it,
+// and no text the audit says was removed (a name, email, phone number,
+// address, postcode or NI number) survives anywhere in it.
+func TestPublishedWDTKZeroLeak(t *testing.T) {
+	threads := loadWDTK(t)
+	keys := make([]string, 0, len(threads))
+	for k := range threads {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	opts := DetectOptions{KeepEmailDomains: []string{"sheffield.gov.uk"}}
+	// An officer's rule for WhatDoTheyKnow's own placeholders, applied to
+	// every disclosure with the detectors.
+	rules := []Rule{{ID: 1, Pattern: `\[(?:FOI #\d+|Sheffield City Council request) email\]`, Regexp: true, Replacement: "[address removed]"}}
+	var published, leaks, redetected int
+	kinds := map[Kind]int{}
+	for _, k := range keys {
+		th := threads[k]
+		d := &Disclosure{ID: k, Title: th.Title}
+		var req, resp []string
+		for _, e := range th.Events {
+			if e.Type == "outgoing" {
+				req = append(req, strings.Join(e.Content, "\n"))
+			} else {
+				resp = append(resp, strings.Join(e.Content, "\n"))
+			}
+		}
+		d.RequestText, d.ResponseText = strings.Join(req, "\n\n"), strings.Join(resp, "\n\n")
+		pub, err := Prepare(d, opts, rules)
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		published++
+		o := opts
+		for _, f := range []string{d.Title, d.RequestText, d.ResponseText} {
+			o.Names = append(o.Names, FindNames(f)...)
+		}
+		fields := map[string]string{"Title": pub.Published.Title, "RequestText": pub.Published.RequestText, "ResponseText": pub.Published.ResponseText}
+		for name, text := range fields {
+			if again := Detect(text, o); len(again) > 0 {
+				redetected++
+				t.Errorf("%s %s: Detect finds %s %q in published text", k, name, again[0].Kind, again[0].Text)
+			}
+		}
+		all := pub.Published.Title + "\n" + pub.Published.RequestText + "\n" + pub.Published.ResponseText
+		for _, a := range pub.Audit {
+			kinds[a.Kind]++
+			if a.Kind == KindCustom {
+				continue
+			}
+			if containsExact(all, a.Original) {
+				leaks++
+				t.Errorf("%s: removed %s %q appears in the published text", k, a.Kind, a.Original)
+			}
+		}
+	}
+	t.Logf("published %d threads; findings by kind %v; redetected %d, leaked %d", published, kinds, redetected, leaks)
+}
