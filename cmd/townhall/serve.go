@@ -52,6 +52,7 @@ func NewServer(ctx context.Context, cfg ServerConfig, env config) (*Server, erro
 		st.Close()
 		return nil, err
 	}
+	s.mountBrowse(mux, env)
 	s.mountEvalWeb(mux, env.Evals, env)
 	if err := s.mountWeb(ctx, mux, env); err != nil {
 		if s.foi != nil {

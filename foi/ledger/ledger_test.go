@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,48 +13,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/townhall-civic/townhall/corpus"
-	"github.com/townhall-civic/townhall/corpus/manifest"
 	"github.com/townhall-civic/townhall/corpus/records"
-	"github.com/townhall-civic/townhall/corpus/tabular"
 	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/ledger/ledgertest"
 )
 
 const demoManifest = "../../testdata/demo/demo.yaml"
 
-// MustDemoStore ingests the demo council's spending and contracts CSVs
-// into a record store, as townhall ingest does.
+// MustDemoStore is the demo council's record store.
 func MustDemoStore(tb testing.TB) *records.Store {
 	tb.Helper()
-	ctx := context.Background()
-	m, err := manifest.Load(demoManifest)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	entries, errs := manifest.Files(m)
-	if len(errs) > 0 {
-		tb.Fatal(errs)
-	}
-	var files []corpus.SourceFile
-	for _, e := range entries {
-		if e.Source.Kind != corpus.KindSpending && e.Source.Kind != corpus.KindContracts {
-			continue
-		}
-		files = append(files, corpus.SourceFile{ID: e.ID, Source: e.Source, Council: e.Council, BaseURL: e.BaseURL,
-			Read: func() ([]byte, error) { return os.ReadFile(e.AbsPath) }})
-	}
-	st, err := records.Open(ctx, filepath.Join(tb.TempDir(), "records.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	sum, err := corpus.Ingest(ctx, files, st, corpus.IngestOptions{Loaders: corpus.Loaders{"csv": tabular.Load}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if len(sum.Failures) > 0 {
-		tb.Fatalf("ingest failures: %v", sum.Failures)
-	}
-	return st
+	return ledgertest.MustDemoStore(tb, demoManifest)
 }
 
 // payment is a demo spending row read straight from the CSV, without the

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+
+	"github.com/townhall-civic/townhall/foi/ledger"
+	ledgerweb "github.com/townhall-civic/townhall/foi/ledger/web"
+)
+
+// mountBrowse mounts the FOI portal's spending, contracts and budgets
+// browser (/foi/spending, /foi/contracts, /foi/budgets, /foi/records/)
+// over the index's record store and, for budgets, its catalog. It uses
+// the portal's stylesheet, so it is mounted beside the portal.
+func (s *Server) mountBrowse(mux *http.ServeMux, env config) {
+	govuk := fileExists(filepath.Join(env.FOI.Assets, "govuk-frontend.min.css"))
+	css := "/assets/fallback.css"
+	if govuk {
+		css = "/assets/govuk-frontend.min.css"
+	}
+	catalog, chunks := s.store.store.Indexer().Catalog, s.store.store.Chunks()
+	h, err := ledgerweb.New(ledgerweb.Config{
+		Store: s.store.records,
+		Budgets: func(ctx context.Context) ([]ledger.BudgetDocument, error) {
+			return ledger.Budgets(ctx, catalog, chunks)
+		},
+		Council:    s.store.manifest.Council,
+		Stylesheet: css,
+		Script:     govuk,
+		Logger:     s.cfg.Logger,
+	})
+	if err != nil {
+		// Only the built-in templates can fail, which tests catch; the
+		// rest of the service still runs.
+		s.cfg.Logger.Error("spending and contracts browser not mounted", "err", err)
+		return
+	}
+	h.Register(mux)
+}
