@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/townhall-civic/townhall/assistant"
+	"github.com/townhall-civic/townhall/channels"
+	"github.com/townhall-civic/townhall/channels/inbound"
+	isqlite "github.com/townhall-civic/townhall/channels/inbound/sqlite"
+	"github.com/townhall-civic/townhall/channels/twilio"
+	"github.com/townhall-civic/townhall/channels/webchat"
+	"github.com/townhall-civic/townhall/channels/whatsapp"
+)
+
+// messagingEnv is the SMS and WhatsApp part of the environment. A
+// channel is mounted only when its signing secret is set: webhooks are
+// never accepted unsigned.
+type messagingEnv struct {
+	// Twilio SMS (and WhatsApp through Twilio when Meta's API is not
+	// configured): TOWNHALL_TWILIO_AUTH_TOKEN switches it on and signs
+	// webhooks; TOWNHALL_TWILIO_ACCOUNT_SID and TOWNHALL_TWILIO_FROM (or
+	// TOWNHALL_TWILIO_MESSAGING_SERVICE_SID) send replies;
+	// TOWNHALL_TWILIO_API_URL overrides https://api.twilio.com;
+	// TOWNHALL_TWILIO_MANAGED_OPT_OUT=1 when Twilio's Advanced Opt-Out
+	// answers STOP itself.
+	TwilioAuthToken, TwilioAccountSID, TwilioFrom, TwilioMessagingService, TwilioAPIURL string
+	TwilioManagedOptOut                                                                 bool
+	// WhatsApp Cloud API: TOWNHALL_WHATSAPP_APP_SECRET switches it on and
+	// verifies webhooks; TOWNHALL_WHATSAPP_VERIFY_TOKEN answers Meta's
+	// handshake; TOWNHALL_WHATSAPP_TOKEN and TOWNHALL_WHATSAPP_PHONE_ID
+	// send; TOWNHALL_WHATSAPP_API_URL overrides https://graph.facebook.com;
+	// TOWNHALL_WHATSAPP_TEMPLATE (and _TEMPLATE_LANGUAGE, default en_GB)
+	// is the approved template sent outside the 24-hour window.
+	WhatsAppAppSecret, WhatsAppVerifyToken, WhatsAppToken, WhatsAppPhoneID, WhatsAppAPIURL string
+	WhatsAppTemplate, WhatsAppTemplateLanguage                                             string
+	// PublicURL is TOWNHALL_PUBLIC_URL, the scheme and host Twilio calls,
+	// used to rebuild the signed URL behind a proxy.
+	PublicURL string
+	// Workers is TOWNHALL_MESSAGING_WORKERS, how many messages are
+	// answered or sent at once (default 2).
+	Workers int
+}
+
+func messagingEnvConfig(getenv func(string) string) messagingEnv {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	e := messagingEnv{
+		TwilioAuthToken:          get("TOWNHALL_TWILIO_AUTH_TOKEN"),
+		TwilioAccountSID:         get("TOWNHALL_TWILIO_ACCOUNT_SID"),
+		TwilioFrom:               get("TOWNHALL_TWILIO_FROM"),
+		TwilioMessagingService:   get("TOWNHALL_TWILIO_MESSAGING_SERVICE_SID"),
+		TwilioAPIURL:             get("TOWNHALL_TWILIO_API_URL"),
+		WhatsAppAppSecret:        get("TOWNHALL_WHATSAPP_APP_SECRET"),
+		WhatsAppVerifyToken:      get("TOWNHALL_WHATSAPP_VERIFY_TOKEN"),
+		WhatsAppToken:            get("TOWNHALL_WHATSAPP_TOKEN"),
+		WhatsAppPhoneID:          get("TOWNHALL_WHATSAPP_PHONE_ID"),
+		WhatsAppAPIURL:           get("TOWNHALL_WHATSAPP_API_URL"),
+		WhatsAppTemplate:         get("TOWNHALL_WHATSAPP_TEMPLATE"),
+		WhatsAppTemplateLanguage: get("TOWNHALL_WHATSAPP_TEMPLATE_LANGUAGE"),
+		PublicURL:                get("TOWNHALL_PUBLIC_URL"),
+	}
+	switch strings.ToLower(get("TOWNHALL_TWILIO_MANAGED_OPT_OUT")) {
+	case "1", "true", "yes", "on":
+		e.TwilioManagedOptOut = true
+	}
+	if n, err := strconv.Atoi(get("TOWNHALL_MESSAGING_WORKERS")); err == nil && n > 0 {
+		e.Workers = n
+	}
+	return e
+}
+
+func (e messagingEnv) twilioOn() bool   { return e.TwilioAuthToken != "" }
+func (e messagingEnv) whatsappOn() bool { return e.WhatsAppAppSecret != "" }
+
+// check reports settings that make a switched-on channel unusable, so
+// serve fails at start rather than dropping the first message.
+func (e messagingEnv) check() error {
+	var missing []string
+	if e.twilioOn() {
+		if e.TwilioAccountSID == "" {
+			missing = append(missing, "TOWNHALL_TWILIO_ACCOUNT_SID")
+		}
+		if e.TwilioFrom == "" && e.TwilioMessagingService == "" {
+			missing = append(missing, "TOWNHALL_TWILIO_FROM (or TOWNHALL_TWILIO_MESSAGING_SERVICE_SID)")
+		}
+	}
+	if e.whatsappOn() {
+		for k, v := range map[string]string{"TOWNHALL_WHATSAPP_VERIFY_TOKEN": e.WhatsAppVerifyToken,
+			"TOWNHALL_WHATSAPP_TOKEN": e.WhatsAppToken, "TOWNHALL_WHATSAPP_PHONE_ID": e.WhatsAppPhoneID} {
+			if v == "" {
+				missing = append(missing, k)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return usageError("serve: messaging is switched on but these are unset: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// messaging is SMS and WhatsApp: the queue database, the worker pool and
+// the webhooks. A nil *messaging (no channel switched on) does nothing.
+type messaging struct {
+	env      messagingEnv
+	db       *isqlite.DB
+	pool     *inbound.Pool
+	answerer *inbound.ChatAnswerer
+	senders  map[channels.Channel]channels.Sender
+	council  string
+	logger   *slog.Logger
+}
+
+// openMessaging opens the queue (messaging.db in the index folder) and
+// builds the senders and the pool, when a channel is switched on. The
+// pool starts in mount, once the web chat it answers through exists.
+func openMessaging(ctx context.Context, dir string, env messagingEnv, council string, logger *slog.Logger) (*messaging, error) {
+	if !env.twilioOn() && !env.whatsappOn() {
+		return nil, nil
+	}
+	if err := env.check(); err != nil {
+		return nil, err
+	}
+	db, err := isqlite.Open(ctx, filepath.Join(dir, "messaging.db"))
+	if err != nil {
+		return nil, err
+	}
+	if council == "" {
+		council = "the council"
+	}
+	m := &messaging{env: env, db: db, senders: map[channels.Channel]channels.Sender{}, council: council, logger: logger}
+	if env.twilioOn() {
+		tc := &twilio.Client{AccountSID: env.TwilioAccountSID, AuthToken: env.TwilioAuthToken, BaseURL: env.TwilioAPIURL,
+			From: env.TwilioFrom, MessagingServiceSID: env.TwilioMessagingService}
+		m.senders[channels.SMS] = tc
+		// Twilio also carries WhatsApp when Meta's API is not configured.
+		m.senders[channels.WhatsApp] = tc
+	}
+	if env.whatsappOn() {
+		wc := &whatsapp.Client{Token: env.WhatsAppToken, PhoneNumberID: env.WhatsAppPhoneID, BaseURL: env.WhatsAppAPIURL, Window: db}
+		if env.WhatsAppTemplate != "" {
+			wc.Fallback = &channels.Template{Name: env.WhatsAppTemplate, Language: env.WhatsAppTemplateLanguage}
+		}
+		m.senders[channels.WhatsApp] = wc
+	}
+	m.answerer = &inbound.ChatAnswerer{}
+	m.pool, err = inbound.New(inbound.Config{
+		Store: db, Answerer: m.answerer, Senders: m.senders, OptOuts: db,
+		Replies: twilio.DefaultReplies(council), Workers: env.Workers, Logger: logger,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// staffSenders returns the senders the staff console replies through:
+// the queue, so a reply is committed at once and delivered with retries.
+func (m *messaging) staffSenders() map[assistant.Channel]channels.Sender {
+	if m == nil {
+		return nil
+	}
+	out := map[assistant.Channel]channels.Sender{}
+	for ch := range m.senders {
+		out[assistant.Channel(ch)] = m.pool.Sender()
+	}
+	return out
+}
+
+// mount starts the workers, answering through chat, and mounts the
+// webhooks of the switched-on channels on mux.
+func (m *messaging) mount(mux *http.ServeMux, chat *webchat.Server, conversations assistant.ConversationStore) {
+	if m == nil {
+		return
+	}
+	m.answerer.Chat, m.answerer.Conversations = chat, conversations
+	m.pool.Start()
+	if m.env.twilioOn() {
+		mux.Handle("/channels/twilio/sms", &twilio.Webhook{
+			AuthToken: m.env.TwilioAuthToken, PublicBaseURL: m.env.PublicURL,
+			Handler: m.pool, Dedup: m.db, OptOuts: m.db,
+			Replies: twilio.DefaultReplies(m.council), ManagedOptOut: m.env.TwilioManagedOptOut, Logger: m.logger,
+		})
+		m.logger.Info("SMS webhook at /channels/twilio/sms")
+	}
+	if m.env.whatsappOn() {
+		// The queue records each sender's window as it stores the
+		// message, so the webhook needs no Window of its own.
+		mux.Handle("/channels/whatsapp", &whatsapp.Webhook{
+			VerifyToken: m.env.WhatsAppVerifyToken, AppSecret: m.env.WhatsAppAppSecret,
+			Handler: m.pool, Dedup: m.db, Logger: m.logger,
+		})
+		m.logger.Info("WhatsApp webhook at /channels/whatsapp")
+	}
+}
+
+// shutdown drains the workers: jobs in hand finish (or, if ctx ends
+// first, are taken again after a restart).
+func (m *messaging) shutdown(ctx context.Context) error {
+	if m == nil {
+		return nil
+	}
+	return m.pool.Shutdown(ctx)
+}
+
+// Close closes the queue database.
+func (m *messaging) Close() error {
+	if m == nil {
+		return nil
+	}
+	return errors.Join(m.pool.Shutdown(context.Background()), m.db.Close())
+}
