@@ -42,8 +42,9 @@ func browserPrereqs(t *testing.T) (node, chromium, modules, root string) {
 
 // TestPortalBrowser imports the demo council's FOI sources, serves the
 // portal and runs tests/browser/portal.spec.mjs over it in Chromium: the
-// search page with results, a disclosure page and the request form with
-// its errors, each checked by axe-core at WCAG 2.2 AA (target-size on)
+// search page with results, a disclosure page, the officers' redaction
+// preview of it (before and after previewing a rule) and the request
+// form with its errors, each checked by axe-core at WCAG 2.2 AA (target-size on)
 // and for reflow at 320 px. Screenshots go to out/portal-*.png.
 func TestPortalBrowser(t *testing.T) {
 	node, chromium, modules, root := browserPrereqs(t)
@@ -53,7 +54,9 @@ func TestPortalBrowser(t *testing.T) {
 	if out, _, err := runCmd(t, func(k string) string { return vars[k] }, "foi", "import", "-manifest", demoManifest); err != nil {
 		t.Fatalf("foi import: %v\n%s", err, out)
 	}
-	extra := map[string]string{"TOWNHALL_FOI_DB": db}
+	// Officers' pages answer loopback clients, which the browser is: the
+	// redaction preview is checked too.
+	extra := map[string]string{"TOWNHALL_FOI_DB": db, "TOWNHALL_FOI_OFFICERS": "1"}
 	// The test runs in cmd/townhall; govuk-frontend (make test-deps) sits
 	// under the repository root. Without it the portal uses its fallback
 	// stylesheet, which the test checks just the same.
@@ -72,6 +75,7 @@ func TestPortalBrowser(t *testing.T) {
 		"CHROMIUM="+chromium,
 		"NODE_MODULES="+modules,
 		"OUT_DIR="+filepath.Join(root, "out"),
+		"OFFICERS=1",
 	)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

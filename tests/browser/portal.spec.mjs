@@ -9,7 +9,11 @@
 // each it runs axe-core at WCAG 2.2 AA with the target-size rule turned
 // on (zero violations allowed) and checks reflow at 320 CSS px. It saves
 // screenshots in OUT_DIR (default out/): portal-search.png,
-// portal-disclosure.png, portal-request-errors.png.
+// portal-disclosure.png, portal-request-errors.png. With OFFICERS=1 (the
+// server runs with TOWNHALL_FOI_OFFICERS=1 and the browser is on
+// loopback) it also checks the officers' redaction preview of the same
+// disclosure, before and after previewing a censor rule
+// (portal-redaction.png, portal-redaction-rule.png).
 //
 // Environment: TOWNHALL_URL (required), CHROMIUM (default
 // /usr/bin/chromium), NODE_MODULES (default .cache/npm-browser/node_modules),
@@ -140,6 +144,32 @@ async function run(context) {
   await axe(page, 'disclosure');
   await page.screenshot({ path: path.join(outDir, 'portal-disclosure.png'), fullPage: true });
   await reflow(page, 'disclosure');
+
+  // --- The officers' redaction preview of the same disclosure ------------------------
+  if (process.env.OFFICERS === '1') {
+    const id = href.slice('/foi/disclosures/'.length).split('/').map(decodeURIComponent).join('/');
+    await page.goto(base + '/foi/cases/redaction?id=' + encodeURIComponent(id));
+    const marks = await page.locator('mark.th-redact').count();
+    check(marks > 0, `redaction preview marks ${marks} items`);
+    const kinds = await page.locator('.th-redact__kind').allInnerTexts();
+    check(kinds.every((k) => /^\[(name|email|phone|address|postcode|NI number|officer rule)/.test(k)), 'each marked item is labelled with its kind', kinds.slice(0, 5));
+    await axe(page, 'redaction');
+    await page.screenshot({ path: path.join(outDir, 'portal-redaction.png'), fullPage: true });
+    await reflow(page, 'redaction');
+    // Try a rule: the word "Council" everywhere, previewed and not saved.
+    await page.locator('#pattern').fill('Council');
+    await page.locator('#replacement').fill('[body removed]');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === base + '/foi/cases/redaction'),
+      page.locator('button[value="preview"]').click(),
+    ]);
+    await page.waitForLoadState('load');
+    const ruleMarks = await page.locator('.th-redact__kind', { hasText: 'officer rule' }).count();
+    check(ruleMarks > 0, `a previewed rule marks ${ruleMarks} items as officer rule`);
+    await axe(page, 'redaction rule preview');
+    await page.screenshot({ path: path.join(outDir, 'portal-redaction-rule.png'), fullPage: true });
+    await reflow(page, 'redaction-rule');
+  }
 
   // --- The request form and its errors ------------------------------------------------
   await page.goto(base + '/foi/request');
