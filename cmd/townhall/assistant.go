@@ -11,11 +11,14 @@ import (
 )
 
 // assistantStores are where an assistant keeps conversations, service
-// requests and hand-offs: durable SQLite for serve, memory for eval.
+// requests and hand-offs (durable SQLite for serve, memory for eval), and
+// the FOI desk that takes its FOI requests (nil: the assistant only
+// points to the portal's form).
 type assistantStores struct {
 	Conversations assistant.ConversationStore
 	Requests      assistant.ServiceRequests
 	Handoffs      assistant.HandoffQueue
+	FOI           assistant.FOIIntake
 }
 
 // newAssistant builds the assistant over an index: the offline router,
@@ -34,6 +37,7 @@ func newAssistant(is *indexStore, s retrieval.Searcher, st assistantStores, llmC
 		Conversations: st.Conversations,
 		Requests:      st.Requests,
 		Handoffs:      st.Handoffs,
+		FOI:           st.FOI,
 		Records:       &assistant.Records{Store: is.records},
 		Council:       councilOf(is.manifest),
 	}

@@ -93,7 +93,7 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 	if err != nil {
 		return fail(err)
 	}
-	a, err := newAssistant(s.store, searcher, assistantStores{Conversations: adb, Requests: adb, Handoffs: adb}, env.llmConfig())
+	a, err := newAssistant(s.store, searcher, assistantStores{Conversations: adb, Requests: adb, Handoffs: adb, FOI: s.foiIntake(env, searcher)}, env.llmConfig())
 	if err != nil {
 		return fail(err)
 	}
