@@ -31,6 +31,8 @@ type webEnv struct {
 	// TOWNHALL_WEBCHAT_CONN_RATE (per connection); -1 switches a limit
 	// off, as the load benchmark does from one loopback address.
 	Limits webchat.Limits
+	// Messaging is SMS and WhatsApp; see messaging.go.
+	Messaging messagingEnv
 }
 
 func webEnvConfig(getenv func(string) string) webEnv {
@@ -46,6 +48,7 @@ func webEnvConfig(getenv func(string) string) webEnv {
 		StaffConsole:  on("TOWNHALL_STAFF_CONSOLE"),
 		Origins:       splitList(get("TOWNHALL_WEBCHAT_ORIGINS"), ","),
 		SecureCookies: on("TOWNHALL_WEBCHAT_SECURE_COOKIES"),
+		Messaging:     messagingEnvConfig(getenv),
 	}
 	if n, err := strconv.Atoi(get("TOWNHALL_WEBCHAT_CONNS_PER_IP")); err == nil {
 		e.Limits.MaxConnsPerIP = n
@@ -66,6 +69,7 @@ type webChat struct {
 	chat      *webchat.Server
 	assistant assistantDB
 	records   *wsqlite.DB
+	messaging *messaging
 }
 
 // mountWeb opens the assistant's database (assistant.db in the index
@@ -105,12 +109,16 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 		return fail(err)
 	}
 	e := env.Web
+	if w.messaging, err = openMessaging(ctx, dir, e.Messaging, s.store.manifest.Council, s.cfg.Logger); err != nil {
+		return fail(err)
+	}
 	w.chat, err = webchat.New(webchat.Config{
 		Assistant:      a,
 		Conversations:  adb,
 		Messages:       wdb,
 		Feedback:       wdb,
 		Handoffs:       adb,
+		Senders:        w.messaging.staffSenders(),
 		AllowedOrigins: e.Origins,
 		StaffConsole:   e.StaffConsole,
 		Council:        s.store.manifest.Council,
@@ -123,6 +131,7 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 		return fail(err)
 	}
 	w.chat.Register(mux)
+	w.messaging.mount(mux, w.chat, adb)
 	s.web = w
 	if e.StaffConsole {
 		s.cfg.Logger.Info("staff hand-off console at /staff/ (loopback only)")
@@ -157,7 +166,8 @@ func (w *webChat) shutdown(ctx context.Context) error {
 	if w == nil || w.chat == nil {
 		return nil
 	}
-	return w.chat.Shutdown(ctx)
+	// SMS and WhatsApp workers answer through the chat: drain them first.
+	return errors.Join(w.messaging.shutdown(ctx), w.chat.Shutdown(ctx))
 }
 
 // Close closes the web chat's databases.
@@ -165,5 +175,5 @@ func (w *webChat) Close() error {
 	if w == nil {
 		return nil
 	}
-	return errors.Join(w.records.Close(), w.assistant.Close())
+	return errors.Join(w.messaging.Close(), w.records.Close(), w.assistant.Close())
 }
