@@ -58,7 +58,7 @@ func init() {
 		request requests requested requesting foi freedom act council councils authority would could like
 		know tell total number numbers many much following under dear yours faithfully sincerely regards
 		thank thanks kind also year years each per can you your the and for with from that this what which
-		how who when where any all our about into between including held`) {
+		how who when where any all our about into between including held were was are been has have had did does`) {
 		boilerplate[w] = true
 	}
 }
