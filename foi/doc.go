@@ -59,9 +59,13 @@
 // and National Insurance numbers. Organisational data the council wants
 // to keep (its own email domain, switchboard, postal address, senior
 // officers) is listed in DetectOptions. Redact replaces each finding and
-// each officer Rule (Alaveteli's censor rules) with a visible marker and
-// returns an audit trail. Text is stored and published as plain text:
-// HTML in a request is inert data, and every renderer must escape it.
+// each officer Rule (Alaveteli's censor rules, scoped to one disclosure
+// or to all; see RulesFor) with a visible marker and returns an audit
+// trail. Prepare turns an unredacted draft into a Publication (draft,
+// published text, audit) and a Publisher stores all three at once; stores
+// keep a keyed digest of each removed text (AuditDigest), never the text.
+// Text is stored and published as plain text: HTML in a request is inert
+// data, and every renderer must escape it.
 //
 // # Storage
 //
