@@ -61,7 +61,7 @@ func (a ChatAnswerer) Answer(ctx context.Context, j *Job) ([]channels.Outbound, 
 		}
 	case channels.KindLocation:
 		if l := m.Location; l != nil {
-			in.Location = &assistant.Location{Lat: l.Lat, Lon: l.Lon, Address: joinNonEmpty(", ", l.Name, l.Address)}
+			in.Location = &assistant.Location{Lat: l.Lat, Lon: l.Lon, Address: placeText(l)}
 		}
 	}
 	rc, err := a.Chat.Receive(ctx, in)
@@ -122,12 +122,16 @@ func ClientID(providerID string) string {
 	return "p" + hex.EncodeToString(sum[:20])
 }
 
-func joinNonEmpty(sep string, parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			keep = append(keep, p)
-		}
+// placeText is a shared place's name and address, the name left out when
+// the address already says it ("Victoria Road" in "Victoria Road,
+// Aldermoor").
+func placeText(l *channels.Location) string {
+	name, addr := strings.TrimSpace(l.Name), strings.TrimSpace(l.Address)
+	switch {
+	case name == "" || strings.Contains(strings.ToLower(addr), strings.ToLower(name)):
+		return addr
+	case addr == "":
+		return name
 	}
-	return strings.Join(keep, sep)
+	return name + ", " + addr
 }

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -325,5 +329,111 @@ func TestTemporary(t *testing.T) {
 				t.Errorf("Temporary(%v): got %v, want %v", tt.err, got, tt.want)
 			}
 		})
+	}
+}
+
+// blockingAnswerer answers once release is closed.
+type blockingAnswerer struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingAnswerer) Answer(_ context.Context, j *inbound.Job) ([]channels.Outbound, error) {
+	close(b.started)
+	<-b.release
+	return []channels.Outbound{{To: j.Inbound.From, Text: "done"}}, nil
+}
+
+func TestPoolShutdownDrains(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "inbound.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b := &blockingAnswerer{started: make(chan struct{}), release: make(chan struct{})}
+	p, err := inbound.New(inbound.Config{Store: db, Answerer: b, Senders: map[channels.Channel]channels.Sender{channels.SMS: &fakeSender{}}, Poll: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start()
+	if err := p.HandleInbound(ctx, msg("SM1", "+447700900001", "hi")); err != nil {
+		t.Fatal(err)
+	}
+	<-b.started
+	done := make(chan error, 1)
+	go func() { done <- p.Shutdown(ctx) }()
+	select {
+	case err := <-done:
+		t.Fatalf("Shutdown returned (%v) while a job was running", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(b.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The job in hand finished and its answer is queued for the next start.
+	if c[inbound.KindInbound][inbound.StateDone] != 1 || c[inbound.KindOutbound][inbound.StateQueued] != 1 {
+		t.Errorf("after drain: %v", c)
+	}
+}
+
+// TestPoolWhatsAppWindowWithClient runs the real WhatsApp client against
+// a fake Graph API, with the queue's database as its window.
+func TestPoolWhatsAppWindowWithClient(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var bodies []string
+	graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		n := len(bodies)
+		mu.Unlock()
+		fmt.Fprintf(w, `{"messages":[{"id":"wamid.out%d"}]}`, n)
+	}))
+	defer graph.Close()
+	sent := func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), bodies...) }
+
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "inbound.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	client := &whatsapp.Client{Token: "t", PhoneNumberID: "123", BaseURL: graph.URL, HTTPClient: graph.Client(), Window: db,
+		Fallback: &channels.Template{Name: "reply_waiting", Language: "en_GB"}}
+	p, err := inbound.New(inbound.Config{Store: db, Answerer: &echo{}, OptOuts: db,
+		Senders: map[channels.Channel]channels.Sender{channels.WhatsApp: client}, Poll: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start()
+	defer p.Shutdown(ctx)
+
+	// The resident last wrote two days ago; staff reply now.
+	to := channels.Identity{Channel: channels.WhatsApp, Address: "+447700900001"}
+	if err := db.Touch(ctx, to, time.Now().Add(-48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Sender().Send(ctx, channels.Outbound{To: to, Text: "The pothole on Mill Lane is fixed."}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the template", func() bool { return len(sent()) == 1 })
+	if got := sent()[0]; !strings.Contains(got, `"type":"template"`) || !strings.Contains(got, `"name":"reply_waiting"`) || strings.Contains(got, "Mill Lane") {
+		t.Errorf("outside the window: sent %s, want the template alone", got)
+	}
+	m := msg("wamid.in1", to.Address, "what was that?")
+	m.From = to
+	if err := p.HandleInbound(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the held reply and the answer", func() bool { return len(sent()) == 3 })
+	got := sent()
+	if !strings.Contains(got[1], `"body":"The pothole on Mill Lane is fixed."`) || !strings.Contains(got[2], `"body":"re: what was that?"`) {
+		t.Errorf("after the resident wrote: sent %s then %s", got[1], got[2])
 	}
 }
