@@ -2,6 +2,7 @@ package webchat_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -222,5 +223,52 @@ func TestStaffReplyOverSMS(t *testing.T) {
 	}
 	if h.echo.calls.Load() != 0 {
 		t.Error("assistant answered a staffed SMS conversation")
+	}
+}
+
+// TestConsoleEarlierOnOtherPhoneChannel checks a hand-off page shows the
+// resident's earlier conversation on WhatsApp when they now text by SMS
+// from the same number, and that a location shared while staff hold the
+// conversation reaches the transcript.
+func TestConsoleEarlierOnOtherPhoneChannel(t *testing.T) {
+	h := newSQLiteHarness(t, func(c *webchat.Config) {
+		c.StaffConsole = true
+		c.Senders = map[assistant.Channel]channels.Sender{assistant.ChannelSMS: &fakeSender{}}
+	})
+	ctx := context.Background()
+	if _, err := h.srv.Receive(ctx, webchat.Incoming{ConversationID: "wa1", Channel: assistant.ChannelWhatsApp,
+		Resident: "whatsapp:+447700900123", Text: "my earlier question on whatsapp"}); err != nil {
+		t.Fatal(err)
+	}
+	conv := &assistant.Conversation{ID: "sms1", Channel: assistant.ChannelSMS, Resident: "sms:+447700900123", HandedOff: true,
+		Turns: []assistant.Turn{{Seq: 1, Role: assistant.RoleResident, Text: "agent please", At: time.Now()}}, Created: time.Now(), Updated: time.Now()}
+	if err := h.db.SaveConversation(ctx, conv); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.EnqueueHandoff(ctx, assistant.NewHandoff(conv, assistant.ReasonExplicit, false, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := h.db.ListHandoffs(ctx, assistant.HandoffFilter{})
+	staff := newPageClient(t, h)
+	status, page := staff.get("/staff/handoffs/" + itoa(int(hs[0].ID)))
+	if status != http.StatusOK || !strings.Contains(page, "my earlier question on whatsapp") {
+		t.Errorf("hand-off page = %d, want the WhatsApp conversation among the earlier ones:\n%s", status, page)
+	}
+
+	if _, err := h.srv.Claim(ctx, hs[0].ID, "Sam"); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := h.srv.Receive(ctx, webchat.Incoming{ConversationID: "sms1", Channel: assistant.ChannelSMS, Resident: "sms:+447700900123",
+		Location: &assistant.Location{Lat: 51.4816, Lon: -2.5236, Address: "Victoria Road"}})
+	if err != nil || !rc.Staffed {
+		t.Fatalf("Receive(location) = %+v, %v; want staffed", rc, err)
+	}
+	got, _ := h.db.FindConversationByID(ctx, "sms1")
+	last := got.Turns[len(got.Turns)-1].Text
+	if !strings.Contains(last, "Victoria Road") || !strings.Contains(last, "mlat=51.481600") {
+		t.Errorf("staffed location turn = %q, want the address and a map link", last)
+	}
+	if _, err := h.srv.Receive(ctx, webchat.Incoming{ConversationID: "sms1", Channel: assistant.ChannelSMS, Resident: "sms:+447700900123"}); !errors.Is(err, webchat.ErrInvalid) {
+		t.Errorf("Receive with neither text nor location: got %v, want ErrInvalid", err)
 	}
 }

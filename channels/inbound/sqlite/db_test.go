@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -405,5 +406,46 @@ func TestOptOutsAndPrune(t *testing.T) {
 	}
 	if len(jobs) != 1 || jobs[0].ProviderID != "SM2" {
 		t.Errorf("after prune: got %+v, want only the pending SM2", jobs)
+	}
+}
+
+// BenchmarkEnqueueInbound measures what a webhook waits for: one
+// committed, fsynced transaction per message.
+func BenchmarkEnqueueInbound(b *testing.B) {
+	db := MustOpen(b, filepath.Join(b.TempDir(), "q.db"), &clock{t0})
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := db.EnqueueInbound(ctx, sms(fmt.Sprintf("SM%032d", i), fmt.Sprintf("+4477009%05d", i%1000), "When is my bin collected?")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClaimFinish measures a worker's bookkeeping per job with
+// 1,000 residents' messages waiting.
+func BenchmarkClaimFinish(b *testing.B) {
+	db := MustOpen(b, filepath.Join(b.TempDir(), "q.db"), &clock{t0})
+	ctx := context.Background()
+	i := 0
+	enqueue := func() {
+		i++
+		if _, err := db.EnqueueInbound(ctx, sms(fmt.Sprintf("SM%032d", i), fmt.Sprintf("+4477009%05d", i%1000), "x")); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 1000 {
+		enqueue()
+	}
+	for b.Loop() {
+		j, err := db.Claim(ctx, inbound.KindInbound, t0, time.Minute)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Finish(ctx, j.Lease, inbound.Result{State: inbound.StateDone}); err != nil {
+			b.Fatal(err)
+		}
+		enqueue()
 	}
 }
