@@ -8,9 +8,9 @@ import (
 
 // Chart geometry, in SVG user units; the SVG scales to its container.
 const (
-	chartWidth  = 640
-	labelWidth  = 230 // names, right-aligned before the bars
-	valueWidth  = 120 // the figure after the longest bar
+	chartWidth  = 760
+	labelWidth  = 270 // names, right-aligned before the bars
+	valueWidth  = 130 // the figure after the longest bar
 	barStep     = 30
 	barHeight   = 20
 	chartMargin = 10
@@ -89,7 +89,7 @@ func layoutBars(ts []totalView) ([]barView, int) {
 		}
 		bars[i] = barView{
 			Y: y, TextY: y + barHeight/2 + 5, LabelX: labelWidth - 8, BarX: labelWidth, H: barHeight, BarW: w, ValueX: labelWidth + w + 6,
-			Label: shorten(t.Name, 30), Value: t.Sum,
+			Label: shorten(t.Name, 34), Value: t.Sum,
 		}
 	}
 	return bars, chartMargin*2 + len(ts)*barStep

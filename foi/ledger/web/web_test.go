@@ -50,7 +50,7 @@ func get(tb testing.TB, srv *httptest.Server, path string) (int, http.Header, st
 var (
 	hrefRe     = regexp.MustCompile(`href="([^"]*)"`)
 	headingRe  = regexp.MustCompile(`<h2 class="govuk-heading-m" id="results-heading">([\d,]+) (payment|payments|contract|contracts)`)
-	sectionRe  = regexp.MustCompile(`(?s)<section class="th-chart".*?</section>`)
+	sectionRe  = regexp.MustCompile(`(?s)<div class="th-chart">.*?</table>`)
 	totalRowRe = regexp.MustCompile(`(?s)<td class="govuk-table__cell govuk-table__cell--numeric">([\d,]+)</td>\s*<td class="govuk-table__cell govuk-table__cell--numeric"><a class="govuk-link" href="([^"]*)">(-?£[\d,.]+)`)
 )
 
