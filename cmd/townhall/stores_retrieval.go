@@ -70,8 +70,8 @@ func (l localRetrieval) Documents(ctx context.Context) (int, error) {
 }
 
 // pgRetrieval adapts the PostgreSQL store. Every write is committed as it
-// is made, so Commit has nothing to do; PostgreSQL maintains its indexes
-// itself, so compact is ignored.
+// is made, so Commit only recounts the keyword arm's statistics;
+// PostgreSQL maintains its indexes itself, so compact is ignored.
 type pgRetrieval struct{ *postgres.Store }
 
 func (p pgRetrieval) Chunks() retrieval.ChunkGetter { return p.Store.Chunks() }
@@ -81,7 +81,7 @@ func (p pgRetrieval) Documents(ctx context.Context) (int, error) {
 	return st.Documents, err
 }
 
-func (p pgRetrieval) Commit(context.Context, bool) error { return nil }
+func (p pgRetrieval) Commit(ctx context.Context, _ bool) error { return p.RefreshStats(ctx) }
 
 func (p pgRetrieval) Close() error {
 	p.Store.Close()

@@ -11,6 +11,9 @@
 //	            a vector(dim) with an HNSW index (cosine)
 //	files       retrieval.Catalog: file hashes and chunk IDs
 //	store_meta  embedder identity and dimension; a mismatch empties the store
+//	lexeme_stats, chunk_stats
+//	            document frequencies for the keyword arm's IDF weights,
+//	            rebuilt by RefreshStats
 package postgres
 
 import (
@@ -190,7 +193,7 @@ func migrate(ctx context.Context, conn *pgx.Conn, opt Options) (rebuilt bool, er
 			return nil
 		}
 		rebuilt = true
-		if _, err := tx.Exec(ctx, "TRUNCATE chunks, files"); err != nil {
+		if _, err := tx.Exec(ctx, "TRUNCATE chunks, files, lexeme_stats, chunk_stats"); err != nil {
 			return err
 		}
 		if dim != opt.Dim {
@@ -261,6 +264,28 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 		return &retrieval.Vector{Index: s.vectors, Chunks: s.chunks, Embed: s.opt.Embed}, nil
 	}
 	return nil, fmt.Errorf("unknown retriever %q (want hybrid, keyword or vector): %w", name, retrieval.ErrInvalid)
+}
+
+// RefreshStats recounts the keyword arm's corpus statistics (how many
+// chunks hold each lexeme, and how many chunks there are) in one
+// transaction. Call it after an ingest; until then searches use the older
+// figures, counting lexemes those lack as they go. Searches running
+// meanwhile are not blocked.
+func (s *Store) RefreshStats(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, q := range []string{
+			"DELETE FROM lexeme_stats",
+			"INSERT INTO lexeme_stats (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM chunks')",
+			"DELETE FROM chunk_stats",
+			"INSERT INTO chunk_stats (chunks) SELECT count(*) FROM chunks",
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return mapError(err)
 }
 
 // Stats reports what the store holds.

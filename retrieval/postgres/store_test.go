@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -184,5 +185,55 @@ func TestIndexerAndSearchers(t *testing.T) {
 	}
 	if _, err := s.Searcher("nonsense"); !errors.Is(err, retrieval.ErrInvalid) {
 		t.Errorf("Searcher(nonsense): got %v, want ErrInvalid", err)
+	}
+}
+
+// TestKeywordIDF checks rare words outweigh common ones, before and after
+// RefreshStats, and that a word added after the refresh is still found.
+func TestKeywordIDF(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, postgres.Options{Dim: 2})
+	var chunks []corpus.Chunk
+	// "council" is in every chunk; "hedgehog" in one, which mentions
+	// "council" once to the others' three times.
+	for i := range 8 {
+		text := "The council council council publishes its council tax bands."
+		if i == 0 {
+			text = "The council rescues a hedgehog."
+		}
+		chunks = append(chunks, corpus.Chunk{ID: fmt.Sprintf("d%d.html~0", i), DocID: fmt.Sprintf("d%d.html", i), Kind: corpus.KindPage, Text: text})
+	}
+	if err := s.Chunks().Put(ctx, chunks); err != nil {
+		t.Fatal(err)
+	}
+	top := func(q string) string {
+		t.Helper()
+		hits, err := s.Keyword().Search(ctx, retrieval.Query{Text: q, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 {
+			return ""
+		}
+		return hits[0].Chunk.DocID
+	}
+	if got := top("council hedgehog"); got != "d0.html" {
+		t.Errorf("before RefreshStats: got %q first, want d0.html (the rare word)", got)
+	}
+	if err := s.RefreshStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := top("council hedgehog"); got != "d0.html" {
+		t.Errorf("after RefreshStats: got %q first, want d0.html", got)
+	}
+	late := corpus.Chunk{ID: "late.html~0", DocID: "late.html", Kind: corpus.KindPage, Text: "The council adopts an otter."}
+	if err := s.Chunks().Put(ctx, []corpus.Chunk{late}); err != nil {
+		t.Fatal(err)
+	}
+	if got := top("council otter"); got != "late.html" {
+		t.Errorf("word added after the refresh: got %q first, want late.html", got)
+	}
+	if got := top("the and of"); got != "" {
+		t.Errorf("stop words alone: got %q, want no hits", got)
 	}
 }

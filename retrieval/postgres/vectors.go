@@ -75,6 +75,12 @@ func (v *Vectors) Delete(ctx context.Context, ids []string) error {
 	return mapError(err)
 }
 
+// minEfSearch is the least hnsw.ef_search a search runs with. pgvector's
+// default, 40, found the exact top 5 for only part of the demo suite with
+// the hashing embedder (vector recall@5 0.74 against 0.85 for an exact
+// scan); 100 matched the exact scan on every case.
+const minEfSearch = 100
+
 // Search implements retrieval.VectorIndex. The HNSW scan is iterative
 // (pgvector's hnsw.iterative_scan), so it returns k hits even when more
 // than hnsw.ef_search are wanted; accept is applied to the rows it
@@ -97,7 +103,7 @@ func (v *Vectors) Search(ctx context.Context, q []float32, k int, accept func(id
 			return err
 		}
 		for {
-			ef := min(max(n, 40), 1000)
+			ef := min(max(n, minEfSearch), 1000)
 			if _, err := tx.Exec(ctx, "SET LOCAL hnsw.ef_search = "+strconv.Itoa(ef)); err != nil {
 				return err
 			}
