@@ -46,7 +46,8 @@ type Config struct {
 	// Workers is how many jobs run at once; 0 means 2.
 	Workers int
 	// Lease is how long a worker holds a job before another may take it
-	// over; it must outlast the slowest answer. 0 means 2 minutes.
+	// over. Each attempt is cut off at half the lease, so it must be
+	// twice the slowest answer. 0 means 2 minutes.
 	Lease time.Duration
 	// MaxAttempts is how many attempts a job gets before it is dead; 0
 	// means 10.
@@ -266,12 +267,16 @@ func (p *Pool) runOne() bool {
 			}
 			return false
 		}
+		// A job must end well inside its lease, or another worker would
+		// take it over while a hung provider call still holds it.
+		ctx, cancel := context.WithTimeout(p.base, p.cfg.Lease/2)
 		var r Result
 		if kind == KindInbound {
-			r = p.answer(p.base, j)
+			r = p.answer(ctx, j)
 		} else {
-			r = p.deliver(p.base, j)
+			r = p.deliver(ctx, j)
 		}
+		cancel()
 		if err := p.cfg.Store.Finish(context.WithoutCancel(p.base), j.Lease, r); err != nil {
 			p.cfg.Logger.Error("inbound: finish", "kind", kind, "id", j.ID, "err", err)
 		}

@@ -437,3 +437,42 @@ func TestPoolWhatsAppWindowWithClient(t *testing.T) {
 		t.Errorf("after the resident wrote: sent %s then %s", got[1], got[2])
 	}
 }
+
+// hangingSender never answers its first call.
+type hangingSender struct {
+	fakeSender
+	calls int
+	mu    sync.Mutex
+}
+
+func (h *hangingSender) Send(ctx context.Context, m channels.Outbound) (string, error) {
+	h.mu.Lock()
+	h.calls++
+	first := h.calls == 1
+	h.mu.Unlock()
+	if first {
+		<-ctx.Done()
+		return "", ctx.Err()
+	}
+	return h.fakeSender.Send(ctx, m)
+}
+
+func TestPoolCutsOffHungSend(t *testing.T) {
+	ctx := context.Background()
+	hs := &hangingSender{}
+	f := newFixture(t, func(c *inbound.Config) {
+		c.Lease = 200 * time.Millisecond
+		c.Senders[channels.SMS] = hs
+	})
+	if err := f.pool.HandleInbound(ctx, msg("SM1", "+447700900001", "hello")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the retried send", func() bool { return states(t, f.db, inbound.KindOutbound)[inbound.StateDone] == 1 })
+	jobs, err := f.db.FindJobs(ctx, inbound.KindOutbound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 1 || jobs[0].Attempts != 2 || len(hs.texts()) != 1 {
+		t.Errorf("outbound jobs: %+v; want one done on its second attempt", jobs)
+	}
+}

@@ -449,3 +449,27 @@ func BenchmarkClaimFinish(b *testing.B) {
 		enqueue()
 	}
 }
+
+// TestHeldRaceWithResident covers a resident who writes while the
+// template is being sent: the message is queued, not held for another
+// word that may never come.
+func TestHeldRaceWithResident(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t0}
+	db := MustOpen(t, filepath.Join(t.TempDir(), "q.db"), c)
+	to := channels.Identity{Channel: channels.WhatsApp, Address: "+447700900001"}
+	if err := db.EnqueueOutbound(ctx, inbound.Reply{Message: channels.Outbound{To: to, Text: "Fixed."}, Source: inbound.SourceStaff}); err != nil {
+		t.Fatal(err)
+	}
+	j := claim(t, db, inbound.KindOutbound, c.now())
+	c.advance(time.Second)
+	if _, err := db.EnqueueInbound(ctx, wa("wamid.1", to.Address, "hello?")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Finish(ctx, j.Lease, inbound.Result{State: inbound.StateHeld}); err != nil {
+		t.Fatal(err)
+	}
+	if again := claim(t, db, inbound.KindOutbound, c.now()); again.ID != j.ID {
+		t.Errorf("got job %d, want %d queued again", again.ID, j.ID)
+	}
+}

@@ -211,9 +211,10 @@ func (db *DB) Finish(ctx context.Context, l inbound.Lease, r inbound.Result) err
 		return fmt.Errorf("finish in state %q: %w", r.State, channels.ErrInvalid)
 	}
 	return db.inWrite(ctx, func(tx *sql.Tx) error {
-		var state string
+		var state, resident string
 		var attempts int
-		err := tx.QueryRowContext(ctx, `SELECT state, attempts FROM `+t+` WHERE id = ?`, l.ID).Scan(&state, &attempts)
+		var claimed int64
+		err := tx.QueryRowContext(ctx, `SELECT state, attempts, resident, updated FROM `+t+` WHERE id = ?`, l.ID).Scan(&state, &attempts, &resident, &claimed)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s job %d: %w", l.Kind, l.ID, inbound.ErrLeaseLost)
 		} else if err != nil {
@@ -221,6 +222,19 @@ func (db *DB) Finish(ctx context.Context, l inbound.Lease, r inbound.Result) err
 		}
 		if state != string(inbound.StateLeased) || attempts != l.Attempt {
 			return fmt.Errorf("%s job %d attempt %d (now %s, attempt %d): %w", l.Kind, l.ID, l.Attempt, state, attempts, inbound.ErrLeaseLost)
+		}
+		if r.State == inbound.StateHeld {
+			// The resident may have written while the template was on its
+			// way: EnqueueInbound then found nothing held to release, so
+			// the message goes now instead of waiting for another word.
+			var wrote int
+			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound WHERE resident = ? AND created >= ?`, resident, claimed).Scan(&wrote)
+			if err != nil {
+				return err
+			}
+			if wrote > 0 {
+				r.State, r.NotBefore = inbound.StateQueued, time.Time{}
+			}
 		}
 		now := db.now()
 		notBefore := now
