@@ -403,7 +403,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 	for _, pc := range segment(ch.Text) {
 		x := analysed{
 			piece: pc, key: strings.ToLower(strings.Join(strings.Fields(pc.text), " ")),
-			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsIn(pc.text),
+			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsOf(pc),
 			headAsks: headAsks, words: len(strings.Fields(pc.text)),
 			procedure:  ch.Kind == corpus.KindFOI && foiProcedure(pc.text),
 			logEntry:   ch.Kind == corpus.KindFOI && logEntry.MatchString(pc.text),
@@ -429,15 +429,32 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 	return a
 }
 
+// factsOf returns the kinds of fact a piece holds: a question paired
+// with its answer holds the answer's ("How many were sent out in 2022?
+// 35247" holds a count; "... in 2022/23? No" holds none).
+func factsOf(pc piece) factSet {
+	if pc.pair && pc.answer != "" {
+		return factsIn(pc.answer)
+	}
+	return factsIn(pc.text)
+}
+
 // cacheSize bounds the chunk analyses a Composer keeps.
 const cacheSize = 4096
 
 // asking matches sentences that ask for information rather than give it.
-var asking = regexp.MustCompile(`^(please|could you|can you|would you|i would like|i am writing to|i'd like|under the freedom of information act)\b|\bplease (provide|send|supply|confirm|tell|state|let me know|disclose)\b`)
+var asking = regexp.MustCompile(`^(please|could you|can you|would you|i would like|i am writing to|i'd like|under the freedom of information act)\b|\bplease (also )?(provide|send|supply|confirm|tell|state|let me know|disclose|include|list|advise|detail)\b`)
+
+// restated matches a response restating what was asked: "You
+// requested: the number of ...", "Your request: ...".
+var restated = regexp.MustCompile(`^(you (requested|asked( for)?|wrote)|your (request|question)( was)?|request(ed)?|question \d+)\s*:`)
 
 // asks reports a sentence that asks for information.
 func asks(s string) bool {
 	lower := strings.ToLower(s)
+	if restated.MatchString(lower) {
+		return true
+	}
 	if !strings.Contains(lower, "please") && !strings.HasPrefix(lower, "could") && !strings.HasPrefix(lower, "can") &&
 		!strings.HasPrefix(lower, "would") && !strings.HasPrefix(lower, "i ") && !strings.HasPrefix(lower, "under") {
 		return false
@@ -552,10 +569,7 @@ func unitScore(u *unit, q question) float64 {
 	// grade 4 to 40% at 14); and among those, shorter ones.
 	// The grade is of the sentence as it will be shown, after Format
 	// splits it (and, for plain English, swaps its jargon).
-	g := u.gradeShown
-	if q.plain {
-		g = u.gradePlain
-	}
+	g := u.grade(q)
 	switch {
 	case q.plain && g > 4:
 		s *= 1 - 0.06*min(g-4, 10)
@@ -738,8 +752,11 @@ func topical(u *unit) float64 {
 func pick(units []*unit, q question, weights map[string]float64, total float64, maxSent, maxWords int) []*unit {
 	var picked []*unit
 	covered := map[string]bool{}
+	// shown holds the terms of the picked units and of their titles and
+	// headings: the resident sees those with the citation.
+	shown := map[string]bool{}
 	var factsCovered factSet
-	freeCovered := false
+	freeCovered, countCovered := false, false
 	docs := map[int]bool{}
 	taken := make([]bool, len(units))
 	words := 0
@@ -810,7 +827,7 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		if len(picked) == 0 {
 			first = bg
 			firstScore = units[bi].score
-		} else if bg < 0.2*first || answered(q, factsCovered) && coveredShare(q, weights, covered) >= doneCover && bg < doneMin*first {
+		} else if bg < 0.2*first || answered(q, factsCovered, countCovered) && coveredShare(q, weights, shown) >= doneCover && bg < doneMin*first {
 			break
 		}
 		u := units[bi]
@@ -823,13 +840,33 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		docs[u.doc] = true
 		for t := range u.terms {
 			covered[t] = true
+			shown[t] = true
+		}
+		for t := range u.ctx {
+			shown[t] = true
 		}
 		if topical(u) >= 0.5 {
 			factsCovered |= u.facts
 			freeCovered = freeCovered || u.facts.has(factFree)
+			// A figure answers "how many" when the unit's own words
+			// are about the question: "How many summonses were sent
+			// out in 2022? 35247".
+			countCovered = countCovered || u.facts.has(factCount) && u.rel >= countRel
 		}
 	}
 	return picked
+}
+
+// countRel is the share of the question a unit's own words must cover
+// for a figure in it to answer "how many".
+const countRel = 0.3
+
+// grade is the unit's reading grade as it will be shown to the asker.
+func (u *unit) grade(q question) float64 {
+	if q.plain {
+		return u.gradePlain
+	}
+	return u.gradeShown
 }
 
 // doneMin is how good, next to the first unit, a unit must be to be added
@@ -857,11 +894,15 @@ func coveredShare(q question, weights map[string]float64, covered map[string]boo
 }
 
 // answered reports whether the facts covered include every kind the
-// question asks for (a count aside: any figure is one), and it asks for
-// some.
-func answered(q question, covered factSet) bool {
+// question asks for, and it asks for some. Any figure is a count, so a
+// count is answered only by a figure in a unit about the question
+// (counted, the caller's judgement).
+func answered(q question, covered factSet, counted bool) bool {
 	asked := q.asks &^ (1 << factCount)
-	return asked != 0 && covered&asked == asked
+	if q.asks.has(factCount) && !counted {
+		return false
+	}
+	return q.asks != 0 && covered&asked == asked
 }
 
 // minShare is the least share of the first unit's own score another unit

@@ -271,8 +271,8 @@ func TestComposeFOIResponse(t *testing.T) {
 		"Yours sincerely,\nInformation Governance Team"
 	d := compose(t, New(Options{}), "how many council tax summonses did you send out in 2022?", hits(request, response))
 	text := answerText(d)
-	if !strings.Contains(text, "in 2022: 12408") {
-		t.Errorf("answer lacks the paired figure \"in 2022: 12408\": %q", text)
+	if !strings.Contains(text, "in 2022? 12408") {
+		t.Errorf("answer lacks the paired figure \"in 2022? 12408\": %q", text)
 	}
 	if strings.Contains(text, "A Requester") || strings.Contains(text, "Dear") {
 		t.Errorf("answer quotes a salutation or the requester's name: %q", text)

@@ -55,13 +55,22 @@ var procedureCues = regexp.MustCompile(strings.Join([]string{
 	`\bplease find\b.{0,40}\bresponse\b`,
 	`\bapologi[sz]e for (the delay|responding|the late)\b`,
 	`\bset out below\b`,
+	// Delays, validity and covering notes: when the answer will come,
+	// why a request cannot be processed yet, where the response is.
+	`\bapologi[sz]e for (this|any) delay\b`,
+	`\bapologi[sz]e for not (meeting|responding|replying)\b`,
+	`\bwe will provide (this|the) information by\b`,
+	`\b(cannot|can ?not|unable to) process your requests?\b`,
+	`\b(give|provide) us (with )?your (full )?name\b`,
+	`\bcurrently processing your request\b`,
+	`\bresponse to your request,? (is )?attached\b`,
 }, "|"))
 
 // procedureHints hold a word of every cue above.
 var procedureHints = []string{"thank you", "received on", "been", "dealt with", "respond", "reference number",
 	"licen", "ogl", "re-us", "reus", "attribution", "public sector information", "review", "commissioner", "ico.",
 	"hesitate", "queries", "reply", "questions", "unhappy", "dissatisfied", "attachments", "intended solely", "misdirected",
-	"virus", "protectively", "please find", "apologi", "set out below"}
+	"virus", "protectively", "please find", "apologi", "set out below", "provide", "process", "name", "attached"}
 
 // foiProcedure reports FOI process text that answers nothing.
 func foiProcedure(text string) bool {

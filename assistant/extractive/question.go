@@ -59,6 +59,9 @@ type question struct {
 	whenMay bool
 }
 
+// whyAsked matches questions that open by asking why.
+var whyAsked = regexp.MustCompile(`^\W*(so |but |and )?why\b`)
+
 // whenMayAsked matches questions about when the resident may or should act.
 var whenMayAsked = regexp.MustCompile(`\bwhen (should|can|could|must|do|will|would) (i|we)\b`)
 
@@ -231,6 +234,11 @@ func parseQuestion(text string) question {
 		}
 	}
 	q.asks = asksIn(text)
+	if whyAsked.MatchString(strings.ToLower(text)) {
+		// "Why can't the council say how much it spends on potholes?"
+		// asks for a reason; the amount is what it is about.
+		q.asks = 0
+	}
 	q.aboutRequests = aboutRequests.MatchString(text)
 	q.when = whenAsked.MatchString(strings.ToLower(text))
 	q.whenMay = whenMayAsked.MatchString(strings.ToLower(text))

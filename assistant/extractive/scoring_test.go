@@ -109,10 +109,12 @@ func TestAsksIn(t *testing.T) {
 		{"who do I ring about an abandoned car?", []factKind{factPhone}},
 		{"how many fines were issued?", []factKind{factCount}},
 		{"who do we apply to for a road closure?", []factKind{factOrg}},
+		// A reason is asked for, not the amount it is about.
+		{"why can't the council say how much it spends on potholes?", nil},
 		{"which company collects the bins?", []factKind{factOrg}},
 	}
 	for _, tt := range tests {
-		got := asksIn(tt.q)
+		got := parseQuestion(tt.q).asks
 		var want factSet
 		for _, k := range tt.want {
 			want |= 1 << k
@@ -161,6 +163,11 @@ func TestFOIProcedure(t *testing.T) {
 		{"We must respond within 20 working days, by 01/07/2024.", true},
 		{"We repaired 5,210 potholes in 2023.", false},
 		{"The council does not hold this information.", false},
+		{"We will provide this information by 7th May or sooner and we apologise for this delay.", true},
+		{"Unfortunately, the council cannot process your request because you have not given us your full name.", true},
+		{"We apologise for not meeting the deadline listed in our email.", true},
+		{"The council's response to your request is attached.", true},
+		{"We provide this service free to residents over 70.", false},
 	}
 	for _, tt := range tests {
 		if got := foiProcedure(tt.text); got != tt.want {
@@ -317,5 +324,37 @@ func TestComposeScoresTheResponseAboveTheRequest(t *testing.T) {
 	ack := scores["Thank you for your request for information about street lamps, which we received on 1 May 2024."]
 	if !(resp > req && resp > ack) {
 		t.Errorf("scores: response %.3f, request %.3f, acknowledgement %.3f; want the response highest", resp, req, ack)
+	}
+}
+
+// TestPairFactsAreTheAnswers checks that a question paired with its answer
+// holds the answer's facts, not the question's own figures: "in 2022/23?
+// No" answers no "how many".
+func TestPairFactsAreTheAnswers(t *testing.T) {
+	ps := segment("1. How many cases were passed on in 2022/23\nNo\n2. How many summonses were sent out in 2022\n35247")
+	if len(ps) != 2 {
+		t.Fatalf("segment = %q, want two pairs", texts(ps))
+	}
+	if got := factsOf(ps[0]); got.has(factCount) {
+		t.Errorf("factsOf(%q) = %06b, want no count", ps[0].text, got)
+	}
+	if got := factsOf(ps[1]); !got.has(factCount) {
+		t.Errorf("factsOf(%q) = %06b, want a count", ps[1].text, got)
+	}
+}
+
+func TestAsksRestatedRequest(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"You requested: The number of vehicles reported as abandoned within your area.", true},
+		{"If possible, please also include the make and model of the vehicles.", true},
+		{"The number of abandoned vehicles reported was 1896.", false},
+		{"You can request a replacement badge online.", false},
+	} {
+		if got := asks(tt.s); got != tt.want {
+			t.Errorf("asks(%q) = %v, want %v", tt.s, got, tt.want)
+		}
 	}
 }

@@ -26,6 +26,9 @@ type piece struct {
 	// pair marks a question joined to its answer ("How many fines were
 	// issued: 1,204"): the question in it is context, not a request.
 	pair bool
+	// answer is a pair's answer part: the facts it holds are its facts
+	// (the question's own figures, "in 2022", answer nothing).
+	answer string
 }
 
 var (
@@ -63,8 +66,10 @@ func segment(text string) []piece {
 type line struct {
 	text string
 	kind unitKind
-	// pair marks a question line joined to the lines answering it.
-	pair bool
+	// pair marks a question line joined to the lines answering it;
+	// answer is what answers it.
+	pair   bool
+	answer string
 	// numbered marks an item with a number ("2.") rather than a bullet.
 	numbered bool
 }
@@ -127,7 +132,7 @@ func segmentBlock(block string) []piece {
 			if header != "" && !l.pair {
 				cx = strings.TrimSpace(label + " " + header)
 			}
-			out = append(out, piece{text: l.text, kind: kindRow, context: cx, pair: l.pair})
+			out = append(out, piece{text: l.text, kind: kindRow, context: cx, pair: l.pair, answer: l.answer})
 			continue
 		case kindItem:
 			if strings.HasSuffix(l.text, ":") && i+1 < len(lines) && lines[i+1].kind == kindItem && lines[i+1].numbered != l.numbered {
@@ -191,7 +196,7 @@ func segmentBlock(block string) []piece {
 			if j+1 < len(sents) && questioning(s) && shortAnswer(sents[j+1]) {
 				// "... passed to enforcement agents. 29,288": a restated
 				// question with its answer run on after it.
-				out = append(out, piece{text: pairText(s, sents[j+1]), kind: kindRow, context: label, pair: true})
+				out = append(out, piece{text: pairText(s, sents[j+1]), kind: kindRow, context: label, pair: true, answer: sents[j+1]})
 				sents[j+1] = ""
 				continue
 			}
@@ -322,16 +327,30 @@ func pairAnswers(lines []line) []line {
 		if len(answers) > 1 {
 			text = strings.Join(answers, "; ")
 		}
-		out = append(out, line{text: pairText(q, text), kind: kindRow, pair: true})
+		out = append(out, line{text: pairText(q, text), kind: kindRow, pair: true, answer: text})
 		i = j - 1
 	}
 	return out
 }
 
-// pairText joins a question and its answer: "How many were cancelled: 87".
+// pairText joins a question and its answer as the response sets them
+// out, the question first: "How many were cancelled? 87" for a question,
+// "The number issued: 1685" for a statement of what was asked. In the
+// response they are two lines, read as two sentences; a colon would run
+// them into one long one.
 func pairText(q, a string) string {
-	return strings.TrimRight(trimRequest(q), "?:.;, ") + ": " + strings.TrimRight(a, ";,")
+	q = strings.TrimRight(trimRequest(q), "?:.;, ")
+	sep := ": "
+	if interrogative.MatchString(q) {
+		sep = "? "
+	}
+	return q + sep + strings.TrimRight(a, ";,")
 }
+
+// interrogative matches a restated question worded as a question: "How
+// many summonses were sent out in 2022", "Of these, how many were
+// issued to addresses outside", "Does the council use bailiffs".
+var interrogative = regexp.MustCompile(`(?i)^((of|for|in) [^,]{1,40}, )?(how|what|which|when|who|whom|whose|where|why|is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b`)
 
 var questionStart = regexp.MustCompile(`(?i)^(how|what|which|when|who|where|whether|is|are|do|does|did|has|have|can|could|please (provide|confirm|state|supply|tell|list|give|advise|send|detail)|the (number|total|amount|cost|value|name|names)|number of|total)\b`)
 

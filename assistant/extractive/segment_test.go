@@ -60,7 +60,7 @@ func TestSegmentHardWrappedEmail(t *testing.T) {
 	got := texts(segment(wrappedResponse))
 	for _, want := range []string{
 		"The number of parking fines issued during the period 13/04/24 - 19/04/24 (inclusive): 1685",
-		"Of these, how many were issued to vehicles registered outside of the borough: 742",
+		"Of these, how many were issued to vehicles registered outside of the borough? 742",
 		"Thank you for your request for information relating to abandoned cars 2022 – 2023 which we received on 4 October 2023.",
 	} {
 		if !slices.Contains(got, want) {
@@ -85,13 +85,13 @@ func TestSegment(t *testing.T) {
 		{"dash in a range is not an item", "- Summer: 9am - 5pm daily", []string{"Summer: 9am - 5pm daily"}},
 		{"soft wraps joined", "Please find our response to your request\nbelow. The figures are\nfor 2023.", []string{"Please find our response to your request below.", "The figures are for 2023."}},
 		{"question and answer paired", "1. How many fines were issued in 2023\n1,204\n2. How many were cancelled?\n87",
-			[]string{"How many fines were issued in 2023: 1,204", "How many were cancelled: 87"}},
+			[]string{"How many fines were issued in 2023? 1,204", "How many were cancelled? 87"}},
 		{"run-on answer paired", "1. Please provide the total number of cases passed to enforcement agents. 29,288",
 			[]string{"The total number of cases passed to enforcement agents: 29,288"}},
 		{"answers listed under a question", "2. Please confirm the name of the agents used for the recovery of debt. Marstons\nEquita",
 			[]string{"The name of the agents used for the recovery of debt: Marstons; Equita"}},
 		{"question words inside a numbered line", "3. Of these, how many were issued to drivers from outside the area\n742",
-			[]string{"Of these, how many were issued to drivers from outside the area: 742"}},
+			[]string{"Of these, how many were issued to drivers from outside the area? 742"}},
 		{"lone list numbers dropped", "The figures are below.\n5.", []string{"The figures are below."}},
 		{"long item read by the sentence", "- " + strings.Repeat("word ", 20) + "ends here. A second sentence follows with more words to read here.",
 			[]string{strings.TrimSpace(strings.Repeat("Word ", 1)+strings.Repeat("word ", 19)) + " ends here.", "A second sentence follows with more words to read here."}},
