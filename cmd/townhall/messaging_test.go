@@ -261,6 +261,24 @@ func TestSMSEndToEnd(t *testing.T) {
 // the Graph API in WhatsApp's wire shape.
 func TestWhatsAppLocationReport(t *testing.T) {
 	s, fake := startMessagingServer(t)
+	// Meta's subscription handshake.
+	resp, err := http.Get("http://" + s.Addr() + "/channels/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444")
+	if err != nil {
+		t.Fatal(err)
+	}
+	challenge, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(challenge) != "1158201444" {
+		t.Errorf("handshake: got %d %q, want the challenge echoed", resp.StatusCode, challenge)
+	}
+	resp, err = http.Get("http://" + s.Addr() + "/channels/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("handshake with a wrong token: got %d, want 403", resp.StatusCode)
+	}
 	now := time.Now().Unix()
 	text := fmt.Sprintf(`{"from":%q,"id":"wamid.HBgLNDQ3NzAwOTAwNDU2FQIAEhgUM0EwMQ==","timestamp":"%d","type":"text","text":{"body":"I want to report a pothole"}}`, testResidentWA, now)
 	if got := postWhatsApp(t, s, text, "wrong-secret"); got != http.StatusForbidden {
@@ -398,5 +416,48 @@ func TestStaffReplyBySMS(t *testing.T) {
 	})
 	if n := len(fake.smsSent()); n != 3 {
 		t.Errorf("the assistant answered a conversation staff hold: %d messages sent, want 3", n)
+	}
+}
+
+// TestMessagingEnv checks channels are off without their secrets and
+// that a switched-on channel missing its send settings stops serve.
+func TestMessagingEnv(t *testing.T) {
+	env := func(vars map[string]string) messagingEnv {
+		return messagingEnvConfig(func(k string) string { return vars[k] })
+	}
+	m, err := openMessaging(context.Background(), t.TempDir(), env(nil), "", nil)
+	if err != nil || m != nil {
+		t.Errorf("no secrets: got %v, %v; want messaging off", m, err)
+	}
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		missing []string
+	}{
+		{"twilio without sender", map[string]string{"TOWNHALL_TWILIO_AUTH_TOKEN": "x"},
+			[]string{"TOWNHALL_TWILIO_ACCOUNT_SID", "TOWNHALL_TWILIO_FROM"}},
+		{"twilio with messaging service", map[string]string{"TOWNHALL_TWILIO_AUTH_TOKEN": "x", "TOWNHALL_TWILIO_ACCOUNT_SID": "AC1",
+			"TOWNHALL_TWILIO_MESSAGING_SERVICE_SID": "MG1"}, nil},
+		{"whatsapp without token", map[string]string{"TOWNHALL_WHATSAPP_APP_SECRET": "x", "TOWNHALL_WHATSAPP_VERIFY_TOKEN": "v"},
+			[]string{"TOWNHALL_WHATSAPP_PHONE_ID", "TOWNHALL_WHATSAPP_TOKEN"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := env(tt.vars).check()
+			if len(tt.missing) == 0 {
+				if err != nil {
+					t.Errorf("got %v, want no error", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("got no error, want %v named", tt.missing)
+			}
+			for _, k := range tt.missing {
+				if !strings.Contains(err.Error(), k) {
+					t.Errorf("error %q does not name %s", err, k)
+				}
+			}
+		})
 	}
 }
