@@ -161,7 +161,7 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 	if topicTotal == 0 {
 		return nil, errUngrounded("no question term appears in the retrieved text")
 	}
-	docWeight := docWeights(q, units, weights, topicTotal)
+	docWeight := docWeights(q, units, hits, weights, topicTotal)
 	best := 0.0
 	for _, u := range units {
 		u.docWeight = docWeight[u.doc]
@@ -549,7 +549,7 @@ func unitScore(u *unit, q question) float64 {
 		s *= 0.45
 	}
 	if u.logEntry && !q.aboutRequests {
-		s *= 0.6 // what someone asked, not what they were told
+		s *= 0.3 // what someone asked, not what they were told
 	}
 	if u.procedure {
 		if q.aboutRequests {
@@ -657,17 +657,31 @@ var dateStems = func() map[string]bool {
 }()
 
 // docWeights weighs each document (by rank among the hits' documents) by
-// its rank and by the largest share of the question's topic one of its
-// units covers with its headings and neighbours, next to the best
-// document's. Retrieval ranks by similarity to the whole question; a
-// document no part of which is about the specific terms of it
-// ("Hyndburn", "missed") answers another question, however high it
-// ranks. The best unit, not the whole document, is measured: a long page
-// mentions most words somewhere.
-func docWeights(q question, units []*unit, weights map[string]float64, topicTotal float64) []float64 {
+// how retrieval placed it, and by the largest share of the question's
+// topic one of its units covers with its headings and neighbours, next
+// to the best document's. Placement is the larger of a rank discount and
+// the square of its retrieval score next to the top document's: fused
+// scores of the first few documents are often within a few per cent of
+// each other, and the rank alone made the second of two near-equals
+// count for much less (a page about replacing a lost badge lost to one
+// about applying for a badge). Retrieval ranks by similarity to the
+// whole question; a document no part of which is about the specific
+// terms of it ("Hyndburn", "missed") answers another question, however
+// high it ranks. The best unit, not the whole document, is measured: a
+// long page mentions most words somewhere.
+func docWeights(q question, units []*unit, hits []retrieval.Hit, weights map[string]float64, topicTotal float64) []float64 {
 	n := 0
 	for _, u := range units {
 		n = max(n, u.doc+1)
+	}
+	// Each document's retrieval score is that of its best hit.
+	score := make([]float64, n)
+	top := 0.0
+	for _, u := range units {
+		if s := hits[u.hit].Score; s > score[u.doc] {
+			score[u.doc] = s
+			top = max(top, s)
+		}
 	}
 	cover := make([]float64, n)
 	best := 0.0
@@ -688,6 +702,10 @@ func docWeights(q question, units []*unit, weights map[string]float64, topicTota
 	out := make([]float64, n)
 	for d := range n {
 		out[d] = 1 / (1 + 0.3*float64(d))
+		if top > 0 && score[d] > 0 {
+			r := score[d] / top
+			out[d] = max(out[d], r*r)
+		}
 		if best > 0 {
 			out[d] *= cover[d] / best
 		}

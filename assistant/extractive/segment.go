@@ -200,6 +200,12 @@ func segmentBlock(block string) []piece {
 				sents[j+1] = ""
 				continue
 			}
+			if j+1 < len(sents) && leadsToFigure(s, sents[j+1]) {
+				// "... contact them directly on:. 07786126904": the
+				// figure a lead-in gives, split off after the colon.
+				s = strings.TrimSuffix(s, ".") + " " + sents[j+1]
+				sents[j+1] = ""
+			}
 			if s == "" || skipSentence(s) {
 				continue
 			}
@@ -293,6 +299,19 @@ func inlineItems(t string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// leadsToFigure reports a sentence ending in a colon (with a stray full
+// stop after it, as some pages have) followed by a figure on its own: a
+// phone number, a price or a reference the sentence leads to. Apart, the
+// sentence says nothing and the figure is dropped.
+func leadsToFigure(s, next string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if !strings.HasSuffix(s, ":") {
+		return false
+	}
+	f := strings.Fields(next)
+	return len(f) >= 1 && len(f) <= 3 && strings.IndexFunc(next, unicode.IsLetter) < 0 && strings.IndexFunc(next, unicode.IsDigit) >= 0
 }
 
 // pairAnswers joins a question line to the short answer lines under it,

@@ -93,6 +93,8 @@ func TestSegment(t *testing.T) {
 		{"question words inside a numbered line", "3. Of these, how many were issued to drivers from outside the area\n742",
 			[]string{"Of these, how many were issued to drivers from outside the area? 742"}},
 		{"lone list numbers dropped", "The figures are below.\n5.", []string{"The figures are below."}},
+		{"figure after a lead-in kept with it", "To book, call the Register Office on:. 07700 900123\n\nBring your ID.",
+			[]string{"To book, call the Register Office on: 07700 900123", "Bring your ID."}},
 		{"long item read by the sentence", "- " + strings.Repeat("word ", 20) + "ends here. A second sentence follows with more words to read here.",
 			[]string{strings.TrimSpace(strings.Repeat("Word ", 1)+strings.Repeat("word ", 19)) + " ends here.", "A second sentence follows with more words to read here."}},
 		{"figure rows read under their header", "We publish these figures every year in our report. Year Reports Fines\n2020 660 £20,630\nTotal 2388 £91,010",
