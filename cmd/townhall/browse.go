@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"github.com/townhall-civic/townhall/foi/ledger"
 	ledgerweb "github.com/townhall-civic/townhall/foi/ledger/web"
@@ -21,7 +22,10 @@ func (s *Server) mountBrowse(mux *http.ServeMux, env config) {
 	}
 	catalog, chunks := s.store.store.Indexer().Catalog, s.store.store.Chunks()
 	h, err := ledgerweb.New(ledgerweb.Config{
-		Store: s.store.records,
+		// Totals over every payment take tens of milliseconds each; most
+		// visitors ask what someone just did. Serving does not ingest, so
+		// answers kept for five minutes are current.
+		Store: &ledger.Cache{Store: s.store.records, TTL: 5 * time.Minute},
 		Budgets: func(ctx context.Context) ([]ledger.BudgetDocument, error) {
 			return ledger.Budgets(ctx, catalog, chunks)
 		},

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/townhall-civic/townhall/corpus"
@@ -206,10 +207,11 @@ func choiceOptions(cs []ledger.Choice, cur, anyLabel string) []option {
 // maxChoices bounds a select's options.
 const maxChoices = 100
 
-// list runs the search of kind in r and fills the common part of a page.
-// ok is false when the page has already been answered (an error or a
-// CSV download).
-func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind, path string) (v *listView, f ledger.Filter, errs []fieldError, ok bool) {
+// list runs the search of kind in r and fills the common part of a page,
+// with the totals by each of groups when there are any. ok is false when
+// the page has already been answered (an error or a CSV download). The
+// store's queries run side by side: each may scan every row.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind, path string, groups []ledger.Group) (v *listView, f ledger.Filter, totals map[ledger.Group][]ledger.Total, errs []fieldError, ok bool) {
 	q := r.URL.Query()
 	f, fm, errs := parseFilter(kind, q)
 	format := q.Get("format")
@@ -218,7 +220,7 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind,
 	}
 	if format == "csv" && len(errs) == 0 {
 		h.writeRowsCSV(w, r, f)
-		return nil, f, nil, false
+		return nil, f, nil, nil, false
 	}
 	v = &listView{Path: path, Form: fm, Clear: path, Invalid: len(errs) > 0,
 		From: dateField{"from", "From", "For example, 1 4 2024", fm.From},
@@ -227,24 +229,53 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind,
 		v.From.Legend, v.To.Legend = "Starting on or after", "Starting on or before"
 	}
 	ctx := r.Context()
-	councils, err := h.cfg.Store.Choices(ctx, kind, ledger.FieldCouncil, maxChoices)
-	if err != nil {
+	var (
+		councils, statuses []ledger.Choice
+		rows               []ledger.Row
+		count              int
+		sum                []ledger.Total
+		mu                 sync.Mutex
+	)
+	tasks := []func() error{
+		func() (err error) {
+			councils, err = h.cfg.Store.Choices(ctx, kind, ledger.FieldCouncil, maxChoices)
+			return err
+		},
+	}
+	if kind == corpus.KindContracts {
+		tasks = append(tasks, func() (err error) {
+			statuses, err = h.cfg.Store.Choices(ctx, kind, ledger.FieldStatus, maxChoices)
+			return err
+		})
+	}
+	if len(errs) == 0 {
+		totals = map[ledger.Group][]ledger.Total{}
+		tasks = append(tasks, func() (err error) { rows, count, err = h.cfg.Store.FindRows(ctx, f); return err })
+		if len(groups) == 0 {
+			tasks = append(tasks, func() (err error) { sum, err = h.cfg.Store.SumRows(ctx, f, ledger.GroupNone); return err })
+		}
+		for _, by := range groups {
+			tasks = append(tasks, func() error {
+				ts, err := h.cfg.Store.SumRows(ctx, f, by)
+				mu.Lock()
+				totals[by] = ts
+				mu.Unlock()
+				return err
+			})
+		}
+	}
+	if err := parallel(tasks); err != nil {
 		h.writeError(w, r, err)
-		return nil, f, nil, false
+		return nil, f, nil, nil, false
 	}
 	if len(councils) > 1 || fm.Council != "" {
 		v.Councils = choiceOptions(councils, fm.Council, "Any council")
 	}
 	if kind == corpus.KindContracts {
-		st, err := h.cfg.Store.Choices(ctx, kind, ledger.FieldStatus, maxChoices)
-		if err != nil {
-			h.writeError(w, r, err)
-			return nil, f, nil, false
-		}
-		v.Statuses = choiceOptions(st, fm.Status, "Any status")
+		v.Statuses = choiceOptions(statuses, fm.Status, "Any status")
 	}
 	if v.Invalid {
-		return v, f, errs, true
+		return v, f, nil, errs, true
 	}
 	for _, field := range ledger.Fields {
 		if f.Exact.Has(field) {
@@ -258,30 +289,49 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind,
 		g.Month = ""
 		v.Exact = append(v.Exact, exactView{Label: "Month", Value: monthLabel(f.Month), Loosen: link(path, values(g, 1))})
 	}
-	rows, total, err := h.cfg.Store.FindRows(ctx, f)
-	if err != nil {
-		h.writeError(w, r, err)
-		return nil, f, nil, false
-	}
-	sum, err := h.cfg.Store.SumRows(ctx, f, ledger.GroupNone)
-	if err != nil {
-		h.writeError(w, r, err)
-		return nil, f, nil, false
+	if len(groups) > 0 {
+		// Any grouping adds up to the overall total.
+		var t ledger.Total
+		for _, x := range totals[groups[0]] {
+			t.Rows += x.Rows
+			t.Pence += x.Pence
+		}
+		sum = []ledger.Total{t}
 	}
 	if len(sum) == 1 {
 		v.Sum = money(sum[0].Pence)
 	}
-	v.Count = total
+	v.Count = count
 	v.Rows = rowViews(rows)
 	v.Headers = headers(path, f)
-	v.Pages, v.Prev, v.Next = pager(total, fm.Page, pageSize, func(n int) string { return link(path, values(f, n)) })
+	v.Pages, v.Prev, v.Next = pager(count, fm.Page, pageSize, func(n int) string { return link(path, values(f, n)) })
 	if len(rows) > 0 {
 		v.First, v.Last = f.Offset+1, f.Offset+len(rows)
 	}
 	csv := values(f, 1)
 	csv.Set("format", "csv")
 	v.CSV = link(path, csv)
-	return v, f, nil, true
+	return v, f, totals, nil, true
+}
+
+// parallel runs tasks side by side and returns the first error.
+func parallel(tasks []func() error) error {
+	errs := make([]error, len(tasks))
+	var wg sync.WaitGroup
+	for i, task := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = task()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // monthLabel shows "2024-05" as "May 2024".

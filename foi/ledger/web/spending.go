@@ -16,7 +16,7 @@ const (
 // handleSpending serves /foi/spending: the payments search, its results
 // and its totals by supplier, department and month.
 func (h *Handler) handleSpending(w http.ResponseWriter, r *http.Request) {
-	v, f, errs, ok := h.list(w, r, corpus.KindSpending, "/foi/spending")
+	v, f, totals, errs, ok := h.list(w, r, corpus.KindSpending, "/foi/spending", ledger.Groups)
 	if !ok {
 		return
 	}
@@ -27,11 +27,7 @@ func (h *Handler) handleSpending(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.Count > 0 {
 		for _, by := range ledger.Groups {
-			ts, err := h.cfg.Store.SumRows(r.Context(), f, by)
-			if err != nil {
-				h.writeError(w, r, err)
-				return
-			}
+			ts := totals[by]
 			n := len(ts)
 			switch by {
 			case ledger.GroupSupplier:
@@ -51,7 +47,7 @@ func (h *Handler) handleSpending(w http.ResponseWriter, r *http.Request) {
 
 // handleContracts serves /foi/contracts, the contracts register.
 func (h *Handler) handleContracts(w http.ResponseWriter, r *http.Request) {
-	v, _, errs, ok := h.list(w, r, corpus.KindContracts, "/foi/contracts")
+	v, _, _, errs, ok := h.list(w, r, corpus.KindContracts, "/foi/contracts", nil)
 	if !ok {
 		return
 	}

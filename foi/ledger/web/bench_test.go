@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/ledger/ledgertest"
+)
+
+// BenchmarkSharedSpendingPage times whole /foi/spending pages (rows,
+// count, totals by supplier, department and month, council list) over
+// the shared corpus's payments for a spread of searches: cold, straight
+// from the store, and warm, through ledger.Cache as townhall serve has
+// it. It reports p50 and p95 of each.
+func BenchmarkSharedSpendingPage(b *testing.B) {
+	st := ledgertest.SharedStore(b, "../../../../shared/corpus", "../../../evals/shared-corpus.yaml")
+	paths := []string{
+		"/foi/spending",
+		"/foi/spending?council=Oxford+City+Council&exact=council",
+		"/foi/spending?department=housing",
+		"/foi/spending?supplier=veolia",
+		"/foi/spending?category=repairs&from=2016-01-01&to=2016-12-31",
+		"/foi/spending?q=consultancy&sort=amount",
+		"/foi/spending?month=2017-03&page=3",
+		"/foi/contracts?sort=amount",
+	}
+	serve := func(store ledger.Store) *http.ServeMux {
+		h, err := New(Config{Store: store})
+		if err != nil {
+			b.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		h.Register(mux)
+		return mux
+	}
+	measure := func(mux *http.ServeMux) []float64 {
+		var lat []float64
+		for _, p := range paths {
+			t0 := time.Now()
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+			lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: status %d", p, rec.Code)
+			}
+		}
+		return lat
+	}
+	cold, warm := serve(st), serve(&ledger.Cache{Store: st})
+	measure(warm) // fill the cache
+	var coldLat, warmLat []float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		coldLat = append(coldLat, measure(cold)...)
+		warmLat = append(warmLat, measure(warm)...)
+	}
+	b.StopTimer()
+	b.ReportMetric(quantile(coldLat, 0.5), "cold_p50_ms")
+	b.ReportMetric(quantile(coldLat, 0.95), "cold_p95_ms")
+	b.ReportMetric(quantile(warmLat, 0.5), "cached_p50_ms")
+	b.ReportMetric(quantile(warmLat, 0.95), "cached_p95_ms")
+}
+
+// quantile returns the q-quantile of xs (nearest rank).
+func quantile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	i := int(q*float64(len(s))+0.5) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
