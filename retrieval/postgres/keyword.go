@@ -32,30 +32,50 @@ type Keyword struct {
 var _ retrieval.Searcher = (*Keyword)(nil)
 
 // keywordQuery ranks matching chunks, at most $5 per document, best $6
-// first. The IDF is BM25's, ln(1 + (N - df + 0.5) / (df + 0.5)), written
-// ln((N + 1) / (df + 0.5)) with df capped at N, so statistics older than
-// the chunks never make it negative. $1 is the query text, $2 the kinds (empty for all), $3 and $4
+// first. $1 is the query text, $2 the kinds (empty for all), $3 and $4
 // the date bounds (null for none). Each english lexeme of the text is
-// quoted so no character in it is read as a tsquery operator.
+// quoted so no character in it is read as a tsquery operator. The IDF is
+// BM25's, ln(1 + (N - df + 0.5) / (df + 0.5)), written
+// ln((N + 1) / (df + 0.5)) with df capped at N, so statistics older than
+// the chunks never make it negative.
+//
+// Candidates first come from the query's rarer lexemes, those held by at
+// most a third of the chunks; only when they give fewer than $6 documents
+// does every lexeme match. A word like "council" would otherwise make
+// nearly every chunk a candidate to score, when its IDF is too low to lift
+// a chunk holding no rarer word above those that do. (The demo suites'
+// rankings are the same either way.)
 const keywordQuery = `WITH n AS (
 	SELECT greatest(coalesce((SELECT max(chunks) FROM chunk_stats), (SELECT count(*) FROM chunks)), 1)::float8 AS n
 ), lex AS (
 	SELECT DISTINCT l, to_tsquery('simple', '''' || replace(replace(l, '\', '\\'), '''', '''''') || '''') AS tq
 	FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS l
 ), terms AS (
-	SELECT lex.tq, ln((n.n + 1) / (least(df.df, n.n) + 0.5)) AS idf
+	SELECT lex.tq, df.df, ln((n.n + 1) / (least(df.df, n.n) + 0.5)) AS idf
 	FROM n, lex, LATERAL (SELECT coalesce(
 		(SELECT ndoc FROM lexeme_stats s WHERE s.lexeme = lex.l),
 		(SELECT count(*) FROM chunks WHERE tsv @@ lex.tq))::float8 AS df) df
 ), q AS (
-	SELECT (SELECT string_agg(tq::text, ' | ') FROM terms)::tsquery AS query
-), ranked AS (
-	SELECT c.id, c.doc_id, (SELECT sum(t.idf * ts_rank(c.tsv, t.tq, 0)) FROM terms t) AS score
-	FROM chunks c, q
-	WHERE c.tsv @@ q.query
+	SELECT (SELECT string_agg(tq::text, ' | ') FROM terms, n WHERE terms.df <= n.n / 3)::tsquery AS rare,
+		(SELECT string_agg(tq::text, ' | ') FROM terms)::tsquery AS query
+), candidates AS (
+	SELECT c.id, c.doc_id, c.tsv FROM chunks c, q
+	WHERE c.tsv @@ q.rare
 		AND (cardinality($2::text[]) = 0 OR c.kind = ANY($2::text[]))
 		AND ($3::timestamptz IS NULL OR c.date >= $3)
 		AND ($4::timestamptz IS NULL OR c.date < $4)
+), enough AS (
+	SELECT count(DISTINCT doc_id) >= $6 AS ok FROM candidates
+), ranked AS (
+	SELECT id, doc_id, (SELECT sum(t.idf * ts_rank(tsv, t.tq, 0)) FROM terms t) AS score FROM (
+		SELECT id, doc_id, tsv FROM candidates WHERE (SELECT ok FROM enough)
+		UNION ALL
+		SELECT c.id, c.doc_id, c.tsv FROM chunks c, q
+		WHERE NOT (SELECT ok FROM enough) AND c.tsv @@ q.query
+			AND (cardinality($2::text[]) = 0 OR c.kind = ANY($2::text[]))
+			AND ($3::timestamptz IS NULL OR c.date >= $3)
+			AND ($4::timestamptz IS NULL OR c.date < $4)
+	) m
 ), top AS (
 	SELECT id, doc_id, score FROM (
 		SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY score DESC, id) AS nth FROM ranked
