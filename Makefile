@@ -68,13 +68,15 @@ test: test-deps
 	$(TEST_ENV) $(GO) test -count=1 ./...
 
 # Benchmarks print the figures the issues ask for; they read the shared
-# corpus at $(SHARED)/corpus and skip what is absent. wsload then loads
+# corpus at $(SHARED)/corpus and skip what is absent. PostgreSQL is started
+# as for `make test` (Makefile.pg's pg-bench), and its benchmarks skip when
+# it cannot be. wsload then loads
 # the web chat from a separate process on loopback (2,000 conversations,
 # the gorilla echo reference, 10,000 idle connections; about two and a
 # half minutes) and writes out/wsload.json. WSLOAD_FLAGS adds flags, e.g.
 # WSLOAD_FLAGS="-conns 500 -idle 2000 -duration 10s".
-bench: build embeddings
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+bench: build embeddings $(BENCH_DEPS)
+	$(BENCH_ENV) $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
 	$(GO) build -o bin/wsload ./cmd/wsload
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; bin/wsload run -townhall $(BIN) -manifest $(MANIFEST) -json out/wsload.json $(WSLOAD_FLAGS)
 
