@@ -1,7 +1,10 @@
 -- Chunks with their full-text vector and embedding, and the catalog of
 -- ingested files. {{.Dim}} is the embedding dimension.
 
-CREATE EXTENSION IF NOT EXISTS vector;
+-- In public, where every manifest's schema finds it (search_path is the
+-- schema, then public); created in the first manifest's schema, it would
+-- be invisible to the second's.
+CREATE EXTENSION IF NOT EXISTS vector SCHEMA public;
 
 -- array_to_string is only STABLE; the generated column needs an IMMUTABLE
 -- expression, which joining text[] with a space is.
