@@ -342,6 +342,13 @@ var splitters = []struct{ at, then string }{
 	{", so ", "So "},
 	{", then ", "Then "},
 	{", because ", "This is because "},
+	{", meaning ", "This means "},
+	{", including ", "This includes "},
+	{", although ", "But "},
+	{", whereas ", "But "},
+	{", however, ", "However, "},
+	{", for example, ", "For example, "},
+	{", otherwise ", "Otherwise, "},
 }
 
 // startsClause reports a tail that opens with a capitalised word, as a
@@ -356,6 +363,24 @@ func startsClause(tail string) bool {
 func endsInFigure(s string) bool {
 	f := strings.Fields(s)
 	return len(f) > 0 && strings.IndexFunc(f[len(f)-1], unicode.IsDigit) >= 0
+}
+
+// appositive are the splitters whose second half adds to the whole first
+// half, so the first must be a sentence already.
+var appositive = map[string]bool{", meaning ": true, ", including ": true, ", for example, ": true}
+
+// subordinators open a clause that cannot stand alone.
+var subordinators = map[string]bool{
+	"if": true, "when": true, "whenever": true, "although": true, "though": true, "because": true, "while": true,
+	"whilst": true, "unless": true, "as": true, "once": true, "before": true, "after": true, "where": true,
+	"since": true, "until": true, "whether": true, "provided": true,
+}
+
+// subordinate reports text that opens with a subordinate clause and has
+// no comma after which a main clause could start.
+func subordinate(head string) bool {
+	f := strings.Fields(head)
+	return len(f) > 0 && subordinators[strings.ToLower(strings.Trim(f[0], "\"'“‘("))] && !strings.Contains(head, ", ")
 }
 
 // subjectStarts are words that can open a sentence of their own, so a
@@ -382,6 +407,11 @@ func splitSentence(s string) string {
 			from = k + len(sp.at)
 			head, tail := s[:k], s[k+len(sp.at):]
 			if wordCount(head) < 5 || wordCount(tail) < 5 {
+				continue
+			}
+			if appositive[sp.at] && subordinate(head) {
+				// "If the person died here, including at the
+				// hospital, register ...": no main clause yet.
 				continue
 			}
 			first := strings.ToLower(strings.Fields(tail)[0])
