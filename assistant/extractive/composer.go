@@ -98,6 +98,10 @@ type unit struct {
 	words    int
 	request  bool // in the request part of an FOI thread
 	boiler   bool // repeated in another document: a footer or disclaimer
+	// meta marks text about the page rather than its subject: "Learn
+	// about ...", "This page provides information on ...", "This is the
+	// top result if you search for ...".
+	meta bool
 	// expanded is set for units of sections read through Options.Chunks
 	// rather than retrieved.
 	expanded bool
@@ -332,7 +336,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
 				terms: a.terms, ctx: a.ctx, near: neighbours(as, p), facts: a.facts, headAsks: a.headAsks,
 				request: request, words: a.words, expanded: expanded,
-				procedure: a.procedure, logEntry: a.logEntry,
+				procedure: a.procedure, logEntry: a.logEntry, meta: a.meta,
 				record:     ch.Kind == corpus.KindSpending || ch.Kind == corpus.KindContracts,
 				gradeShown: a.gradeShown, gradePlain: a.gradePlain,
 			}
@@ -370,9 +374,9 @@ type analysed struct {
 	facts    factSet
 	headAsks factSet
 	words    int
-	// procedure and logEntry mark FOI process text and disclosure log
-	// rows (see unit).
-	procedure, logEntry bool
+	// procedure, logEntry and meta mark FOI process text, disclosure log
+	// rows and text about the page (see unit).
+	procedure, logEntry, meta bool
 	// gradeShown and gradePlain are the unit's reading grade as Format
 	// shows it: with long sentences split, and for plain English also
 	// with its jargon swapped.
@@ -407,6 +411,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 			headAsks: headAsks, words: len(strings.Fields(pc.text)),
 			procedure:  ch.Kind == corpus.KindFOI && foiProcedure(pc.text),
 			logEntry:   ch.Kind == corpus.KindFOI && logEntry.MatchString(pc.text),
+			meta:       aboutThePage(pc.text),
 			gradeShown: assistant.Grade(assistant.SplitLong(pc.text)),
 			gradePlain: assistant.Grade(assistant.PlainEnglish(pc.text)),
 		}
@@ -444,6 +449,24 @@ const cacheSize = 4096
 
 // asking matches sentences that ask for information rather than give it.
 var asking = regexp.MustCompile(`^(please|could you|can you|would you|i would like|i am writing to|i'd like|under the freedom of information act)\b|\bplease (also )?(provide|send|supply|confirm|tell|state|let me know|disclose|include|list|advise|detail)\b`)
+
+// metaText matches sentences about a page rather than its subject: the
+// summaries knowledge bases put at the top of an article ("Learn about
+// the eligibility criteria for ...", "Find out how drivers will be
+// charged ..."), and notes on where the page sits ("This is the top
+// result if you enter ... in the search above").
+var metaText = regexp.MustCompile(`^(learn|find out|find information|discover|read|get information|explore) (about|how|what|when|where|why|who|which|more|information|details|on|if)\b|^(this|the) (page|article|section|guide|leaflet) (provides|gives|explains|tells|describes|has|contains|covers|lists|sets out|is about)\b|\btop result if you\b|\bin the (knowledge )?search (box |bar )?above\b`)
+
+// aboutThePage reports text about the page rather than its subject.
+func aboutThePage(text string) bool {
+	lower := strings.ToLower(strings.TrimSpace(text))
+	if !strings.HasPrefix(lower, "learn") && !strings.HasPrefix(lower, "find") && !strings.HasPrefix(lower, "discover") &&
+		!strings.HasPrefix(lower, "read") && !strings.HasPrefix(lower, "get") && !strings.HasPrefix(lower, "explore") &&
+		!strings.HasPrefix(lower, "this") && !strings.HasPrefix(lower, "the") && !strings.Contains(lower, "above") {
+		return false
+	}
+	return metaText.MatchString(lower)
+}
 
 // restated matches a response restating what was asked: "You
 // requested: the number of ...", "Your request: ...".
@@ -558,7 +581,7 @@ func unitScore(u *unit, q question) float64 {
 			s *= 0.1
 		}
 	}
-	if u.boiler {
+	if u.boiler || u.meta {
 		s *= 0.3
 	}
 	if u.expanded {

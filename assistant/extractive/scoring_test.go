@@ -358,3 +358,22 @@ func TestAsksRestatedRequest(t *testing.T) {
 		}
 	}
 }
+
+func TestAboutThePage(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"Learn about carbon monoxide poisoning, its symptoms, causes, and immediate actions to take.", true},
+		{"Find out how drivers will be charged for entering the Clean Air Zone.", true},
+		{"The page provides information how to replace a lost, stolen or seized Blue Badge.", true},
+		{"This is the top result if you enter replace blue badge in the Knowledge search above.", true},
+		{"Find your nearest recycling centre on the map.", false},
+		{"The permit costs £45 and lasts a year.", false},
+		{"Read the meter and send us the reading.", false},
+	} {
+		if got := aboutThePage(tt.s); got != tt.want {
+			t.Errorf("aboutThePage(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
