@@ -548,14 +548,20 @@ func unitScore(u *unit, q question) float64 {
 	}
 	bonus := factBonus(u, q)
 	s := base + min(bonus, 0.6)*topical(u)
+	// A list is read a line at a time: its length to read is its
+	// longest line and a little for each further line, not its words.
+	words := u.words
+	if u.kind == kindList {
+		words = listLength(u.text)
+	}
 	switch {
 	case u.words < 4 && u.kind != kindRow && bonus == 0:
 		s *= 0.5
-	case u.words > 60:
+	case words > 60:
 		s *= 0.5
-	case u.words > 45:
+	case words > 45:
 		s *= 0.7
-	case u.words > 30:
+	case words > 30:
 		s *= 0.85
 	}
 	switch {
@@ -599,12 +605,23 @@ func unitScore(u *unit, q question) float64 {
 	case !q.plain && g > 6:
 		s *= 1 - 0.05*min(g-6, 10)
 	}
-	if u.words > 15 {
-		s *= 1 - 0.01*float64(min(u.words-15, 15))
+	if words > 15 {
+		s *= 1 - 0.01*float64(min(words-15, 15))
 	}
 	s *= u.docWeight
 	s *= 1 - 0.01*float64(min(u.pos, 20))
 	return s
+}
+
+// listLength is how long a list reads: its longest line, and two words
+// for each other line.
+func listLength(text string) int {
+	lines := strings.Split(text, "\n")
+	longest := 0
+	for _, l := range lines {
+		longest = max(longest, len(strings.Fields(l)))
+	}
+	return longest + 2*(len(lines)-1)
 }
 
 // minDatedCover is the least share of a "when" question's topic that a
