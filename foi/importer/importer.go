@@ -121,6 +121,15 @@ type Batch struct {
 	Report  *Report
 }
 
+// Published returns the published (redacted) disclosures of b.
+func (b *Batch) Published() []*foi.Disclosure {
+	ds := make([]*foi.Disclosure, len(b.Publications))
+	for i, p := range b.Publications {
+		ds[i] = p.Published
+	}
+	return ds
+}
+
 // Load reads the manifest's FOI sources and returns the redacted
 // disclosures without writing anything.
 func Load(ctx context.Context, m *corpus.Manifest, opts Options) (*Batch, error) {
@@ -276,11 +285,7 @@ func Import(ctx context.Context, m *corpus.Manifest, opts Options, pub foi.Publi
 		return b.Report, fmt.Errorf("publish: %w", err)
 	}
 	if idx != nil {
-		ds := make([]*foi.Disclosure, len(b.Publications))
-		for i, p := range b.Publications {
-			ds[i] = p.Published
-		}
-		err := idx.PutDisclosures(ctx, ds)
+		err := idx.PutDisclosures(ctx, b.Published())
 		if del, ok := idx.(Deleter); ok && err == nil && len(b.Retired) > 0 {
 			err = del.Delete(ctx, b.Retired)
 		}

@@ -88,8 +88,9 @@ func BenchmarkPortalSearch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	base := make([]search.Entry, len(batch.Disclosures))
-	for i, d := range batch.Disclosures {
+	published := batch.Published()
+	base := make([]search.Entry, len(published))
+	for i, d := range published {
 		base[i] = search.EntryFromDisclosure(d)
 	}
 	const target = 100_000
