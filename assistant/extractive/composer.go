@@ -307,7 +307,7 @@ const expandedScore = -1
 const expandedWeight = 0.85
 
 // maxSections is how many sections of a document expand reads.
-const maxSections = 12
+const maxSections = 24
 
 // candidates segments the top hits into units, dropping exact repeats
 // (a document's whole-page chunk repeats its section chunks).
