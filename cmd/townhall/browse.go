@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/townhall-civic/townhall/corpus/records"
 	"github.com/townhall-civic/townhall/foi/ledger"
 	ledgerweb "github.com/townhall-civic/townhall/foi/ledger/web"
 )
@@ -21,11 +22,19 @@ func (s *Server) mountBrowse(mux *http.ServeMux, env config) {
 		css = "/assets/govuk-frontend.min.css"
 	}
 	catalog, chunks := s.store.store.Indexer().Catalog, s.store.store.Chunks()
+	// The browser adds up and sorts in memory (records.Ledger); load the
+	// copy now rather than on the first visitor's request.
+	mem := records.NewLedger(s.store.records)
+	go func() {
+		if err := mem.Warm(context.Background()); err != nil {
+			s.cfg.Logger.Warn("spending browser: loading records", "err", err)
+		}
+	}()
 	h, err := ledgerweb.New(ledgerweb.Config{
 		// Totals over every payment take tens of milliseconds each; most
 		// visitors ask what someone just did. Serving does not ingest, so
 		// answers kept for five minutes are current.
-		Store: &ledger.Cache{Store: s.store.records, TTL: 5 * time.Minute},
+		Store: &ledger.Cache{Store: mem, TTL: 5 * time.Minute},
 		Budgets: func(ctx context.Context) ([]ledger.BudgetDocument, error) {
 			return ledger.Budgets(ctx, catalog, chunks)
 		},

@@ -20,10 +20,23 @@ func sharedStore(b *testing.B) *records.Store {
 
 // BenchmarkSharedTotals times what the spending page asks of the store
 // over the shared corpus's payments (about 117,000): the overall total
-// and the totals by supplier, department and month, for a spread of
-// searches, and reports each query's p50 and p95.
+// and the totals by supplier, department and month, and a page of rows,
+// for a spread of searches, and reports each query's p50 and p95, from
+// SQLite (records.Store) and from the in-memory records.Ledger.
 func BenchmarkSharedTotals(b *testing.B) {
-	st := sharedStore(b)
+	for _, impl := range []string{"sql", "memory"} {
+		b.Run(impl, func(b *testing.B) {
+			st := sharedStore(b)
+			var s ledger.Store = st
+			if impl == "memory" {
+				s = records.NewLedger(st)
+			}
+			benchTotals(b, s)
+		})
+	}
+}
+
+func benchTotals(b *testing.B, st ledger.Store) {
 	ctx := context.Background()
 	spend := func(f ledger.Filter) ledger.Filter { f.Kind = corpus.KindSpending; return f }
 	filters := []ledger.Filter{

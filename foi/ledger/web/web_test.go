@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/records"
 	"github.com/townhall-civic/townhall/foi/ledger"
 	"github.com/townhall-civic/townhall/foi/ledger/ledgertest"
 )
@@ -67,7 +68,7 @@ func resultCount(tb testing.TB, body string) int {
 }
 
 func TestSpendingPageChartsHaveTables(t *testing.T) {
-	srv := MustServer(t, ledgertest.MustDemoStore(t, demoManifest), nil)
+	srv := MustServer(t, records.NewLedger(ledgertest.MustDemoStore(t, demoManifest)), nil)
 	code, hd, body := get(t, srv, "/foi/spending")
 	if code != http.StatusOK {
 		t.Fatalf("status %d", code)
@@ -102,7 +103,7 @@ func TestSpendingPageChartsHaveTables(t *testing.T) {
 // TestTotalsLinkToTheirRows follows every total's link and checks that
 // the list it opens has that many payments adding up to that figure.
 func TestTotalsLinkToTheirRows(t *testing.T) {
-	srv := MustServer(t, ledgertest.MustDemoStore(t, demoManifest), nil)
+	srv := MustServer(t, records.NewLedger(ledgertest.MustDemoStore(t, demoManifest)), nil)
 	_, _, body := get(t, srv, "/foi/spending?department=housing")
 	checked := 0
 	for _, s := range sectionRe.FindAllString(body, -1) {
@@ -127,7 +128,7 @@ func TestTotalsLinkToTheirRows(t *testing.T) {
 }
 
 func TestRowsLinkToRecords(t *testing.T) {
-	srv := MustServer(t, ledgertest.MustDemoStore(t, demoManifest), nil)
+	srv := MustServer(t, records.NewLedger(ledgertest.MustDemoStore(t, demoManifest)), nil)
 	for _, path := range []string{"/foi/spending", "/foi/contracts"} {
 		_, _, body := get(t, srv, path)
 		var rec string
@@ -151,7 +152,7 @@ func TestRowsLinkToRecords(t *testing.T) {
 }
 
 func TestSortAndPage(t *testing.T) {
-	srv := MustServer(t, ledgertest.MustDemoStore(t, demoManifest), nil)
+	srv := MustServer(t, records.NewLedger(ledgertest.MustDemoStore(t, demoManifest)), nil)
 	_, _, body := get(t, srv, "/foi/spending?sort=amount&order=asc&page=2")
 	if !strings.Contains(body, "Showing 26 to 50") {
 		t.Errorf("page 2 does not show rows 26 to 50")
@@ -177,7 +178,7 @@ func TestSortAndPage(t *testing.T) {
 }
 
 func TestCSVDownload(t *testing.T) {
-	st := ledgertest.MustDemoStore(t, demoManifest)
+	st := records.NewLedger(ledgertest.MustDemoStore(t, demoManifest))
 	srv := MustServer(t, st, nil)
 	code, hd, body := get(t, srv, "/foi/spending?department=highways&format=csv")
 	if code != http.StatusOK || !strings.HasPrefix(hd.Get("Content-Type"), "text/csv") {
@@ -220,10 +221,10 @@ const hostileCSV = "Body Name,Service Area,Expenditure Category,Payment Date,Tra
 	`Evil Council,+cmd|' /C calc'!A0,-2+3,04/04/2024,T2,-50.00,Plain Supplier` + "\n"
 
 func hostileStore(t *testing.T) ledger.Store {
-	return ledgertest.MustStore(t, []corpus.SourceFile{{
+	return records.NewLedger(ledgertest.MustStore(t, []corpus.SourceFile{{
 		ID: "spending/evil.csv", Source: corpus.Source{Kind: corpus.KindSpending, Format: "csv"}, Council: "Evil Council",
 		BaseURL: "https://evil.example/", Read: func() ([]byte, error) { return []byte(hostileCSV), nil },
-	}})
+	}}))
 }
 
 func TestHostileValuesAreInert(t *testing.T) {
@@ -270,7 +271,7 @@ func TestHostileValuesAreInert(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	srv := MustServer(t, ledgertest.MustDemoStore(t, demoManifest), nil)
+	srv := MustServer(t, records.NewLedger(ledgertest.MustDemoStore(t, demoManifest)), nil)
 	tests := []struct {
 		path string
 		code int
