@@ -315,6 +315,16 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 	docRank := map[string]int{}
 	seen := map[string]*unit{}
 	var out []*unit
+	// also holds, for a unit, the other documents that repeat it, and
+	// shared how many units two documents have in common.
+	type pairKey struct {
+		docs [2]int
+		key  string
+	}
+	also := map[*unit][]int{}
+	units := map[int]int{} // units read per document
+	shared := map[[2]int]int{}
+	counted := map[pairKey]bool{}
 	for i, h := range hits {
 		ch := h.Chunk
 		if _, ok := docRank[ch.DocID]; !ok {
@@ -325,10 +335,18 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 		expanded := h.Score == expandedScore
 		ordinal := chunkOrdinal(ch)
 		as := c.analyse(ch)
+		units[doc] += len(as)
 		for p, a := range as {
 			if prev, ok := seen[a.key]; ok {
 				if prev.doc != doc {
-					prev.boiler = true // the same words in two documents: a footer
+					// The same words in two documents: a footer, or a
+					// copy of the page (settled below).
+					also[prev] = append(also[prev], doc)
+					pair := [2]int{min(prev.doc, doc), max(prev.doc, doc)}
+					if !counted[pairKey{pair, a.key}] {
+						counted[pairKey{pair, a.key}] = true
+						shared[pair]++
+					}
 				}
 				continue
 			}
@@ -344,8 +362,31 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 			out = append(out, u)
 		}
 	}
+	// A sentence repeated in another document is a footer or disclaimer,
+	// unless the two documents share many sentences: then one is a copy
+	// of the other (a page and its export in a site's search index), and
+	// the sentence is the page's content, quoted from (and citing) the
+	// better-ranked of the two.
+	for u, docs := range also {
+		for _, d := range docs {
+			n := shared[[2]int{min(u.doc, d), max(u.doc, d)}]
+			if n < copyShared || float64(n) < copyShare*float64(min(units[u.doc], units[d])) {
+				u.boiler = true
+			}
+		}
+	}
 	return out
 }
+
+// copyShared and copyShare are how many sentences, and what share of the
+// shorter one's, two documents must have in common for one to be read as
+// a copy of the other rather than as sharing a footer. Two FOI responses
+// from one council share their process text (licence, review rights),
+// but little else.
+const (
+	copyShared = 4
+	copyShare  = 0.5
+)
 
 // neighbours returns the terms of the quotable units either side of
 // as[p], or nil.

@@ -377,3 +377,28 @@ func TestAboutThePage(t *testing.T) {
 		}
 	}
 }
+
+// TestCandidatesTellCopiesFromFooters checks that a sentence repeated in
+// another document counts as a footer, unless the two documents share
+// most of their sentences: then one is a copy of the other (a page and
+// its export in the site's search index) and the sentence is content.
+func TestCandidatesTellCopiesFromFooters(t *testing.T) {
+	body := "Visitor permits cost £19.35 for a book of 25. Each permit is valid until 10am the next day. " +
+		"You can give permits to contractors working on your home. A permit does not guarantee a space. " +
+		"Apply online with proof of address."
+	footer := "Contact us if you need this page in another format."
+	page := chunk("pages/visitor-permits.html", 0, "Visitor permits", "https://www.example.gov.uk/visitor-permits", nil, body+" "+footer)
+	export := chunk("export/articles.json#visitor-permits", 0, "Visitor permits", "https://www.example.gov.uk/export", nil, body)
+	other := chunk("pages/resident-permits.html", 0, "Resident permits", "https://www.example.gov.uk/resident-permits", nil,
+		"Resident permits cost £60 a year. "+footer)
+	units := New(Options{}).candidates(hits(page, export, other))
+	for _, u := range units {
+		want := strings.HasPrefix(u.text, "Contact us")
+		if u.boiler != want {
+			t.Errorf("%q: boiler = %v, want %v", u.text, u.boiler, want)
+		}
+		if strings.HasPrefix(u.text, "Visitor permits cost") && u.doc != 0 {
+			t.Errorf("%q is quoted from document %d, want the better-ranked copy 0", u.text, u.doc)
+		}
+	}
+}
