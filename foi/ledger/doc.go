@@ -19,5 +19,9 @@
 // link asks for one group's rows and no more. NotRecorded stands for an
 // empty value, so the rows with no department can be listed too.
 //
-// The web face is in foi/ledger/web.
+// corpus/records offers two Stores: records.Store answers in SQL, and
+// records.Ledger from an in-memory copy of the columns it filters on,
+// much faster over a hundred thousand payments; Cache wraps either and
+// keeps answers for a while. The web face is in foi/ledger/web; see
+// docs/portal.md.
 package ledger
