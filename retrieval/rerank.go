@@ -13,11 +13,9 @@ type Term struct {
 	Weight float64 // how telling the term is, e.g. its inverse document frequency
 }
 
-// RerankWeights weight the features Rerank reads for each candidate. Every
-// feature lies in [0, 1].
+// RerankWeights weight the text features Rerank reads for each candidate
+// (see RerankFeatures.Score). Every feature lies in [0, 1].
 type RerankWeights struct {
-	// Fused is the inner searcher's score as a share of its best score.
-	Fused float64
 	// Title is the weighted share of the question's terms found in the
 	// candidate's title; TitleFit the share of the title's terms found in
 	// the question, which prefers "Rat treatment" to "Pest control, fees
@@ -32,14 +30,13 @@ type RerankWeights struct {
 }
 
 // DefaultRerankWeights are the weights Rerank uses when none are given.
-// Pairwise logistic regression on pseudo-queries made from the shared
-// corpus's own pages gave weight to headings, text and pairs, and none to
-// the title features; the pseudo-queries copy a page's sentence, so they
-// overstate the text feature, and its weight here is a sixth of the
-// learned one. The title features stay in RerankFeatures for Explain and
-// for learning, at weight 0. See docs/retrieval.md for the figures.
+// Pairwise logistic regression on pseudo-queries made from a corpus's own
+// pages (TestLearnRerankWeights in retrieval/local) gives headings and
+// pairs positive weight and the title features none; whether text counts
+// depends on how the pseudo-queries are read, so it gets a small weight.
+// See docs/retrieval.md for the figures.
 func DefaultRerankWeights() RerankWeights {
-	return RerankWeights{Fused: 1, Headings: 0.2, Text: 0.3, Pairs: 0.2}
+	return RerankWeights{Headings: 0.2, Text: 0.3, Pairs: 0.2}
 }
 
 // Rerank wraps a Searcher and re-orders its best candidate documents by
@@ -51,8 +48,11 @@ func DefaultRerankWeights() RerankWeights {
 // that both arms find are otherwise told apart by chance.
 //
 // Rerank changes the order of the top Depth documents only; the rest keep
-// their order below them. A question with no usable terms passes through
-// unchanged.
+// their order below them. It does not change the scale of the scores:
+// the document it puts in place n takes the inner score of place n, so
+// consumers that compare scores as ratios to the best (Prior, the
+// extractive composer) see the same spread as before. A question with no
+// usable terms passes through unchanged.
 type Rerank struct {
 	Searcher Searcher
 	// Chunks fetches the candidates' text; Rerank asks its searcher for
@@ -152,13 +152,19 @@ func (r *Rerank) rerank(ctx context.Context, terms []Term, hits []Hit, depth int
 		return nil, err
 	}
 	top := docs[:min(depth, len(docs))]
+	// The inner scores of the top documents, best first: the new order
+	// takes them over rank by rank, so that the scale of scores (which
+	// consumers compare as ratios to the best) stays the inner searcher's.
+	scale := make([]float64, len(top))
+	for i, c := range top {
+		scale[i] = c.hits[0].Score
+	}
 	sort.SliceStable(top, func(i, j int) bool { return top[i].score > top[j].score })
-	// The documents below the re-read ones keep their order, scored below
-	// the lowest re-read one.
-	floor := top[len(top)-1].score
-	rest := docs[len(top):]
-	for i, c := range rest {
-		c.score = floor * float64(len(rest)-i) / float64(len(rest)+1)
+	for i, c := range top {
+		c.score = scale[i]
+	}
+	for _, c := range docs[len(top):] {
+		c.score = c.hits[0].Score
 	}
 	out := make([]Hit, 0, len(hits))
 	for _, c := range docs {

@@ -74,6 +74,10 @@ func TestRerank(t *testing.T) {
 		if hits[0].Chunk.Text == "" || hits[0].Snippet == "" {
 			t.Errorf("top hit not hydrated: %+v", hits[0])
 		}
+		// The new order takes over the inner scores rank by rank.
+		if diff := cmp.Diff([]float64{1, 0.95, 0.9}, []float64{hits[0].Score, hits[1].Score, hits[2].Score}); diff != "" {
+			t.Errorf("scores (-want +got):\n%s", diff)
+		}
 		for i := 1; i < len(hits); i++ {
 			if hits[i].Score > hits[i-1].Score {
 				t.Errorf("scores out of order at %d: %v > %v", i, hits[i].Score, hits[i-1].Score)

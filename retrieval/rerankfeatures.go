@@ -5,16 +5,21 @@ import (
 	"unicode"
 )
 
-// RerankFeatures are what Rerank reads for one candidate, each in [0, 1];
-// RerankWeights documents them.
+// RerankFeatures are what Rerank reads for one candidate, each in [0, 1]:
+// Fused is the inner searcher's score as a share of its best score;
+// RerankWeights documents the others.
 type RerankFeatures struct {
 	Fused, Title, TitleFit, Headings, Text, Pairs float64
 }
 
-// Score is the weighted sum of f.
+// Score is f.Fused scaled up by the weighted text features:
+// Fused·(1 + Σ weight·feature). The factor acts like Prior's weights, on
+// the fused score rather than in its place, so a candidate the arms
+// ranked far down needs much more of the question in its text to move
+// up than a near neighbour does.
 func (f RerankFeatures) Score(w RerankWeights) float64 {
-	return w.Fused*f.Fused + w.Title*f.Title + w.TitleFit*f.TitleFit +
-		w.Headings*f.Headings + w.Text*f.Text + w.Pairs*f.Pairs
+	return f.Fused * (1 + w.Title*f.Title + w.TitleFit*f.TitleFit +
+		w.Headings*f.Headings + w.Text*f.Text + w.Pairs*f.Pairs)
 }
 
 // question is a question's terms prepared for reading many candidates.

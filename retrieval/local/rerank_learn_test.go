@@ -73,7 +73,12 @@ func TestLearnRerankWeights(t *testing.T) {
 
 	queries := pseudoQueries(ctx, t, st, 900)
 	t.Logf("%d pseudo-queries", len(queries))
-	var sets [][]retrieval.Candidate
+	// Two readings of the source page: as stored, which holds the query's
+	// sentence word for word (a resident's question never does, so Text
+	// learns too much), and without that sentence, as the inverse cloze
+	// task reads it (the source page alone lost those words, so Text
+	// learns too little). Neither is right for Text; both are reported.
+	var copied, cloze [][]retrieval.Candidate
 	var pos []int
 	for _, q := range queries {
 		cs, err := rr.Explain(ctx, retrieval.Query{Text: q.text})
@@ -84,32 +89,33 @@ func TestLearnRerankWeights(t *testing.T) {
 		if i < 0 {
 			continue // fusion missed it; reranking cannot help
 		}
-		// The source page holds the query's sentence word for word, which
-		// a resident's question never does: read its text without it, as
-		// the inverse cloze task does, or the text feature would be
-		// learned as decisive.
 		terms, err := rr.QueryTerms(ctx, q.text)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cs[i].Features.Text = retrieval.Coverage(terms, rr.Terms(q.rest))
-		sets = append(sets, cs)
+		cz := slices.Clone(cs)
+		cz[i].Features.Text = retrieval.Coverage(terms, rr.Terms(q.rest))
+		copied, cloze = append(copied, cs), append(cloze, cz)
 		pos = append(pos, i)
 	}
-	n := len(sets) * 7 / 10
-	t.Logf("%d queries with the source page among the candidates; %d to train, %d to test", len(sets), n, len(sets)-n)
-	w := learnPairwise(sets[:n], pos[:n])
-	t.Logf("learned (fused = 1): %+v", w)
-
-	fusedOnly := retrieval.RerankWeights{Fused: 1}
-	for _, c := range []struct {
+	n := len(pos) * 7 / 10
+	t.Logf("%d queries with the source page among the candidates; %d to train, %d to test", len(pos), n, len(pos)-n)
+	fusedOnly := retrieval.RerankWeights{} // Score is then the fused share alone
+	for _, v := range []struct {
 		name string
-		w    retrieval.RerankWeights
-	}{{"fused only", fusedOnly}, {"default", retrieval.DefaultRerankWeights()}, {"learned", w}} {
-		t.Logf("%-10s train MRR %.3f  test MRR %.3f", c.name, mrr(sets[:n], pos[:n], c.w), mrr(sets[n:], pos[n:], c.w))
-	}
-	if got, base := mrr(sets[n:], pos[n:], w), mrr(sets[n:], pos[n:], fusedOnly); got <= base {
-		t.Errorf("learned weights: held-out pseudo-query MRR %.3f, want above fusion alone %.3f", got, base)
+		sets [][]retrieval.Candidate
+	}{{"as stored", copied}, {"sentence removed", cloze}} {
+		w := learnPairwise(v.sets[:n], pos[:n])
+		t.Logf("%s: learned: %+v", v.name, w)
+		for _, c := range []struct {
+			name string
+			w    retrieval.RerankWeights
+		}{{"fused only", fusedOnly}, {"default", retrieval.DefaultRerankWeights()}, {"learned", w}} {
+			t.Logf("%s: %-10s train MRR %.3f  test MRR %.3f", v.name, c.name, mrr(v.sets[:n], pos[:n], c.w), mrr(v.sets[n:], pos[n:], c.w))
+		}
+		if got, base := mrr(v.sets[n:], pos[n:], w), mrr(v.sets[n:], pos[n:], fusedOnly); got <= base {
+			t.Errorf("%s: learned weights: held-out pseudo-query MRR %.3f, want above fusion alone %.3f", v.name, got, base)
+		}
 	}
 }
 
@@ -192,54 +198,54 @@ func sentence(rng *rand.Rand, text string) (string, []string) {
 	return raws[i], ss[i]
 }
 
-func vec(f retrieval.RerankFeatures) [6]float64 {
-	return [6]float64{f.Fused, f.Title, f.TitleFit, f.Headings, f.Text, f.Pairs}
+func vec(f retrieval.RerankFeatures) [5]float64 {
+	return [5]float64{f.Title, f.TitleFit, f.Headings, f.Text, f.Pairs}
 }
 
-// learnPairwise fits a pairwise logistic model, P(a above b) =
-// σ(w·(x_a − x_b)), over every (source page, other candidate) pair, with
-// a small L2 penalty, by gradient descent; weights are scaled so that the
-// fused weight is 1.
+// learnPairwise fits the weights of RerankFeatures.Score as a pairwise
+// logistic model, P(a above b) = σ(log score(a) − log score(b)), over
+// every (source page, other candidate) pair, with a small L2 penalty, by
+// gradient descent. Weights are kept above −0.3 so that scores stay
+// positive.
 func learnPairwise(sets [][]retrieval.Candidate, pos []int) retrieval.RerankWeights {
-	var diffs [][6]float64
+	type pair struct {
+		dlogF  float64
+		xp, xn [5]float64
+	}
+	var pairs []pair
 	for s, cs := range sets {
-		p := vec(cs[pos[s]].Features)
+		p := cs[pos[s]].Features
 		for i, c := range cs {
-			if i == pos[s] || c.Features == cs[pos[s]].Features {
+			if i == pos[s] || c.Features == p || c.Features.Fused <= 0 || p.Fused <= 0 {
 				continue // identical copies teach nothing
 			}
-			x := vec(c.Features)
-			var d [6]float64
-			for k := range d {
-				d[k] = p[k] - x[k]
-			}
-			diffs = append(diffs, d)
+			pairs = append(pairs, pair{math.Log(p.Fused / c.Features.Fused), vec(p), vec(c.Features)})
 		}
 	}
-	var w [6]float64
-	w[0] = 1
+	dot := func(w, x [5]float64) float64 {
+		var z float64
+		for k := range w {
+			z += w[k] * x[k]
+		}
+		return z
+	}
+	var w [5]float64
 	const lambda, rate = 1e-3, 0.5
 	for iter := 0; iter < 3000; iter++ {
-		var g [6]float64
-		for _, d := range diffs {
-			var z float64
-			for k := range d {
-				z += w[k] * d[k]
-			}
+		var g [5]float64
+		for _, p := range pairs {
+			ap, an := 1+dot(w, p.xp), 1+dot(w, p.xn)
+			z := p.dlogF + math.Log(ap) - math.Log(an)
 			s := 1 / (1 + math.Exp(z)) // −∂/∂z log σ(z)
-			for k := range d {
-				g[k] -= s * d[k]
+			for k := range g {
+				g[k] -= s * (p.xp[k]/ap - p.xn[k]/an)
 			}
 		}
 		for k := range w {
-			w[k] -= rate * (g[k]/float64(len(diffs)) + lambda*w[k])
+			w[k] = max(w[k]-rate*(g[k]/float64(len(pairs))+lambda*w[k]), -0.3)
 		}
 	}
-	f := w[0]
-	if f <= 0 {
-		f = 1
-	}
-	return retrieval.RerankWeights{Fused: w[0] / f, Title: w[1] / f, TitleFit: w[2] / f, Headings: w[3] / f, Text: w[4] / f, Pairs: w[5] / f}
+	return retrieval.RerankWeights{Title: w[0], TitleFit: w[1], Headings: w[2], Text: w[3], Pairs: w[4]}
 }
 
 // mrr is the mean reciprocal rank of the source pages under weights w.
