@@ -98,6 +98,8 @@ type unit struct {
 	words    int
 	request  bool // in the request part of an FOI thread
 	boiler   bool // repeated in another document: a footer or disclaimer
+	// years are the years the unit's text names.
+	years map[int]bool
 	// meta marks text about the page rather than its subject: "Learn
 	// about ...", "This page provides information on ...", "This is the
 	// top result if you search for ...".
@@ -354,7 +356,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
 				terms: a.terms, ctx: a.ctx, near: neighbours(as, p), facts: a.facts, headAsks: a.headAsks,
 				request: request, words: a.words, expanded: expanded,
-				procedure: a.procedure, logEntry: a.logEntry, meta: a.meta,
+				procedure: a.procedure, logEntry: a.logEntry, meta: a.meta, years: a.years,
 				record:     ch.Kind == corpus.KindSpending || ch.Kind == corpus.KindContracts,
 				gradeShown: a.gradeShown, gradePlain: a.gradePlain,
 			}
@@ -418,6 +420,8 @@ type analysed struct {
 	// procedure, logEntry and meta mark FOI process text, disclosure log
 	// rows and text about the page (see unit).
 	procedure, logEntry, meta bool
+	// years are the years the text names.
+	years map[int]bool
 	// gradeShown and gradePlain are the unit's reading grade as Format
 	// shows it: with long sentences split, and for plain English also
 	// with its jargon swapped.
@@ -453,6 +457,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 			procedure:  ch.Kind == corpus.KindFOI && foiProcedure(pc.text),
 			logEntry:   ch.Kind == corpus.KindFOI && logEntry.MatchString(pc.text),
 			meta:       aboutThePage(pc.text),
+			years:      yearsIn(pc.text, true),
 			gradeShown: assistant.Grade(assistant.SplitLong(pc.text)),
 			gradePlain: assistant.Grade(assistant.PlainEnglish(pc.text)),
 		}
@@ -631,6 +636,9 @@ func unitScore(u *unit, q question) float64 {
 	if u.boiler || u.meta {
 		s *= 0.3
 	}
+	if otherPeriod(u, q) {
+		s *= 0.5 // "in 2011" answers nothing about 2012
+	}
 	if u.expanded {
 		s *= expandedWeight
 	}
@@ -652,6 +660,20 @@ func unitScore(u *unit, q question) float64 {
 	s *= u.docWeight
 	s *= 1 - 0.01*float64(min(u.pos, 20))
 	return s
+}
+
+// otherPeriod reports a unit that names years, none of them one the
+// question names, when the question names some.
+func otherPeriod(u *unit, q question) bool {
+	if len(q.years) == 0 || len(u.years) == 0 {
+		return false
+	}
+	for y := range u.years {
+		if q.years[y] {
+			return false
+		}
+	}
+	return true
 }
 
 // listLength is how long a list reads: its longest line, and two words

@@ -47,6 +47,10 @@ type question struct {
 	wants []string
 	// aboutRequests is set for questions about FOI requests themselves.
 	aboutRequests bool
+	// years are the years the question names ("in 2022", "2022/23",
+	// "2020-2023" gives 2020 to 2023): a unit that names only other
+	// years is about another period.
+	years map[int]bool
 	// plain is set when the resident asked for plain English or has low
 	// literacy: readable sentences count for more.
 	plain bool
@@ -240,6 +244,7 @@ func parseQuestion(text string) question {
 		q.asks = 0
 	}
 	q.aboutRequests = aboutRequests.MatchString(text)
+	q.years = yearsIn(text, true)
 	q.when = whenAsked.MatchString(strings.ToLower(text))
 	q.whenMay = whenMayAsked.MatchString(strings.ToLower(text))
 	cue := map[string]bool{}
@@ -363,4 +368,50 @@ func hinted(s string, hints []string) bool {
 		}
 	}
 	return false
+}
+
+// yearRx finds years from 1990 to 2039, and a range or financial year
+// after one: "2020-2023", "2022/23", "2024-25".
+var yearRx = regexp.MustCompile(`\b(19[89]\d|20[0-3]\d)(?:\s?[-–/]\s?(\d{4}|\d{2})\b)?`)
+
+// yearsIn returns the years text names, or nil. With ranges set, a range
+// names every year in it; otherwise only its ends.
+func yearsIn(text string, ranges bool) map[int]bool {
+	if !strings.ContainsAny(text, "12") {
+		return nil
+	}
+	var ys map[int]bool
+	for _, loc := range yearRx.FindAllStringSubmatchIndex(text, -1) {
+		if before := text[:loc[0]]; strings.HasSuffix(before, "£") || strings.HasSuffix(before, "$") ||
+			strings.HasSuffix(before, "€") || strings.HasSuffix(before, ",") || strings.HasSuffix(before, ".") {
+			continue // an amount ("£2000") or part of a figure ("1,2000")
+		}
+		if after := text[loc[3]:]; strings.HasPrefix(after, "%") || strings.HasPrefix(after, ",") && len(after) > 1 && after[1] >= '0' && after[1] <= '9' {
+			continue // "2000%", "2025,000"
+		}
+		m := []string{"", text[loc[2]:loc[3]], ""}
+		if loc[4] >= 0 {
+			m[2] = text[loc[4]:loc[5]]
+		}
+		from, _ := strconv.Atoi(m[1])
+		to := from
+		if m[2] != "" {
+			n, _ := strconv.Atoi(m[2])
+			if len(m[2]) == 2 {
+				n += from / 100 * 100
+			}
+			if n >= from && n-from <= 10 {
+				to = n
+			}
+		}
+		if ys == nil {
+			ys = map[int]bool{}
+		}
+		for y := from; y <= to; y++ {
+			if ranges || y == from || y == to {
+				ys[y] = true
+			}
+		}
+	}
+	return ys
 }

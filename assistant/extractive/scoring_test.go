@@ -3,6 +3,7 @@ package extractive
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -400,5 +401,41 @@ func TestCandidatesTellCopiesFromFooters(t *testing.T) {
 		if strings.HasPrefix(u.text, "Visitor permits cost") && u.doc != 0 {
 			t.Errorf("%q is quoted from document %d, want the better-ranked copy 0", u.text, u.doc)
 		}
+	}
+}
+
+func TestYearsIn(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want []int
+	}{
+		{"how many summonses in 2022?", []int{2022}},
+		{"fines over 2020-2023", []int{2020, 2021, 2022, 2023}},
+		{"cases passed on in 2022/23", []int{2022, 2023}},
+		{"spend in 2024-25", []int{2024, 2025}},
+		{"a fee of £2000 and 1,2000 things, 2000% up", nil},
+		{"call 01452 396396", nil},
+		{"received 25 January 2012: parking tickets", []int{2012}},
+	} {
+		got := yearsIn(tt.text, true)
+		var ys []int
+		for y := range got {
+			ys = append(ys, y)
+		}
+		slices.Sort(ys)
+		if !slices.Equal(ys, tt.want) {
+			t.Errorf("yearsIn(%q) = %v, want %v", tt.text, ys, tt.want)
+		}
+	}
+}
+
+// TestComposePrefersTheYearAsked checks that a unit naming only other
+// years than the question's loses to one naming the year asked about.
+func TestComposePrefersTheYearAsked(t *testing.T) {
+	log := chunk("foi/log.csv", 0, "Disclosure log", "https://www.example.gov.uk/foi-log", nil,
+		"Parking tickets issued on each road in 2011: 4,210.\n\nParking tickets issued on each road in 2012: 3,980.")
+	d := compose(t, New(Options{}), "how many parking tickets were issued on each road in 2012?", hits(log))
+	if got := answerText(d); !strings.Contains(got, "3,980") || strings.Contains(got, "4,210") {
+		t.Errorf("answer %q, want the 2012 figure alone", got)
 	}
 }
