@@ -20,6 +20,7 @@ const (
 	factPhone                    // who do I call: 0114 273 4567, 101
 	factCount                    // how many: any figure
 	factOrg                      // who: Gloucestershire County Council, Greenway Ltd
+	factPlace                    // where: Hempsted Lane, GL2 5JQ; Central Library
 	numFactKinds
 	// factFree is "free" or "no charge": an answer to "does it cost
 	// anything?", but only half an answer to "how much is it?". It is
@@ -96,6 +97,7 @@ var cueWords = map[factKind][]string{
 	factPhone:    {"phone", "telephone", "ring", "call", "number", "helpline", "contact"},
 	factCount:    {"number", "total"},
 	factOrg:      {"company", "companies", "firm", "firms", "organisation", "organization", "contractor", "supplier", "responsible"},
+	factPlace:    {"address", "location", "located", "nearest"},
 }
 
 // askCues say which facts a (lower-cased) question asks for. They are general question
@@ -107,6 +109,7 @@ var askCues = [numFactKinds]*regexp.Regexp{
 	factPhone:    regexp.MustCompile(`\bphone\b|\btelephone\b|\bring\b|\bcall\b|\bnumber (to|for)\b|\bhelpline\b|\bcontact\b|\bwho (do|should|can) (i|we) (ring|call|contact|phone|speak|talk|tell|report)\b`),
 	factCount:    regexp.MustCompile(`\bhow many\b|\bnumber of\b|\btotal\b|\bhow often\b|\bwhat percentage\b`),
 	factOrg:      regexp.MustCompile(`\bwho (do|should|can|will|does|did|is|are|was|runs|run|won|collects|owns|manages|decides|deals|handles)\b|\bwho('s| is) responsible\b|\bwhich (company|companies|firm|firms|organisation|organization|contractor|supplier|council|department|team|body)\b`),
+	factPlace:    regexp.MustCompile(`\bwhere('s| (is|are|can|could|do|does|should|will|would|to))\b|^where\b|\b(what|which)('s| is) the address\b|\baddress (of|for)\b|\bnearest\b|\bwhere (abouts|about)\b|\bwhat location\b|\bis located\b`),
 }
 
 // whoToCall matches "who do I ring", which asks for a phone number.
@@ -135,6 +138,8 @@ var factPatterns = [numFactKinds]*regexp.Regexp{
 	factTime:     regexp.MustCompile(`\b\d{1,2}([:.]\d{2})?\s?(am|pm)\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}(st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b`),
 	factDuration: regexp.MustCompile(`\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|twenty|thirty)\s(working |calendar |clear |full )?(days?|weeks?|months?|years?|hours?|minutes?|mins)\b|\bwithin\b|\buntil\b|\bvalid (for|until)\b`),
 	factPhone:    regexp.MustCompile(`\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b0\d{9,10}\b|\b(999|101|111)\b`),
+	// A UK postcode, or a numbered street address.
+	factPlace: regexp.MustCompile(`\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b|\b\d{1,4}[a-z]? [a-z'’-]+( [a-z'’-]+)? (road|street|lane|avenue|way|drive|place|square|close|crescent|terrace|walk|parade|row|gate|park|hill)\b`),
 }
 
 // freeRx finds "free" as a word ("free of charge", not "freedom").
@@ -280,6 +285,7 @@ var askHints = [numFactKinds][]string{
 	factPhone:    {"phone", "ring", "call", "number", "helpline", "contact", "who "},
 	factCount:    {"how many", "number of", "total", "how often", "percentage"},
 	factOrg:      {"who", "which"},
+	factPlace:    {"where", "address", "nearest", "locat"},
 }
 
 // asksIn returns the kinds of fact text asks for.
@@ -329,6 +335,9 @@ func factsIn(text string) factSet {
 	if strings.Contains(lower, "within") || strings.Contains(lower, "until") || strings.Contains(lower, "valid for") ||
 		hinted(lower, factHints[factDuration]) && factPatterns[factDuration].MatchString(lower) {
 		s |= 1 << factDuration
+	}
+	if digit && factPatterns[factPlace].MatchString(lower) {
+		s |= 1 << factPlace
 	}
 	if digit && factPatterns[factPhone].MatchString(lower) {
 		s |= 1 << factPhone

@@ -113,6 +113,8 @@ func TestAsksIn(t *testing.T) {
 		// A reason is asked for, not the amount it is about.
 		{"why can't the council say how much it spends on potholes?", nil},
 		{"which company collects the bins?", []factKind{factOrg}},
+		{"where is the nearest recycling centre?", []factKind{factPlace}},
+		{"what's the address of the register office?", []factKind{factPlace}},
 	}
 	for _, tt := range tests {
 		got := parseQuestion(tt.q).asks
@@ -138,6 +140,8 @@ func TestFactsIn(t *testing.T) {
 		{text: "We collect within 10 working days.", want: factDuration, not: factAmount},
 		{text: "Road closures are handled by Gloucestershire County Council.", want: factOrg, not: factAmount},
 		{text: "The contract went to Greenway Environmental Services Ltd.", want: factOrg, not: factPhone},
+		{text: "The tip is at Hempsted Lane, Gloucester GL2 5JQ.", want: factPlace, not: factPhone},
+		{text: "Bring it to 12 Market Street on weekdays.", want: factPlace, not: factAmount},
 	}
 	for _, tt := range tests {
 		got := factsIn(tt.text)
@@ -437,5 +441,17 @@ func TestComposePrefersTheYearAsked(t *testing.T) {
 	d := compose(t, New(Options{}), "how many parking tickets were issued on each road in 2012?", hits(log))
 	if got := answerText(d); !strings.Contains(got, "3,980") || strings.Contains(got, "4,210") {
 		t.Errorf("answer %q, want the 2012 figure alone", got)
+	}
+}
+
+// TestComposeAnswersWhereWithAPlace checks that a "where" question is
+// answered by the sentence that gives an address.
+func TestComposeAnswersWhereWithAPlace(t *testing.T) {
+	tip := chunk("pages/recycling-centre.html", 0, "Recycling centre", "https://www.example.gov.uk/tip", nil,
+		"The recycling centre is open every day and takes garden waste. "+
+			"Its address is Hempsted Lane, Gloucester GL2 5JQ.")
+	d := compose(t, New(Options{MaxSentences: 1}), "where is the recycling centre?", hits(tip))
+	if got := answerText(d); !strings.Contains(got, "GL2 5JQ") {
+		t.Errorf("answer %q, want the sentence with the address", got)
 	}
 }
