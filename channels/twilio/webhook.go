@@ -2,15 +2,11 @@ package twilio
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/townhall-civic/townhall/channels"
@@ -71,35 +67,8 @@ var _ http.Handler = (*Webhook)(nil)
 
 // ServeHTTP implements http.Handler.
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		http.Error(w, "form body required", http.StatusUnsupportedMediaType)
-		return
-	}
-	limit := h.MaxBodyBytes
-	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
-		return
-	}
-	params, err := url.ParseQuery(string(body))
-	if err != nil {
-		http.Error(w, "malformed form", http.StatusBadRequest)
-		return
-	}
-	if !ValidateSignature(h.AuthToken, h.publicURL(r), params, r.Header.Get(SignatureHeader)) {
-		http.Error(w, "invalid signature", http.StatusForbidden)
+	params, ok := signedForm(w, r, h.AuthToken, h.PublicBaseURL, h.MaxBodyBytes)
+	if !ok {
 		return
 	}
 	in, err := h.inbound(params)
@@ -189,11 +158,8 @@ func (h *Webhook) inbound(p url.Values) (channels.Inbound, error) {
 	if sid == "" || from == "" {
 		return channels.Inbound{}, fmt.Errorf("%w: MessageSid and From are required", channels.ErrInvalid)
 	}
-	id := channels.Identity{Channel: channels.SMS, Address: from}
-	if addr, ok := strings.CutPrefix(from, "whatsapp:"); ok {
-		id = channels.Identity{Channel: channels.WhatsApp, Address: addr}
-	}
-	to, _ := strings.CutPrefix(channels.CleanField(p.Get("To"), 64), "whatsapp:")
+	id := identity(from)
+	to := identity(channels.CleanField(p.Get("To"), 64)).Address
 	text, truncated := channels.CleanText(p.Get("Body"), channels.MaxTextRunes)
 	in := channels.Inbound{
 		ProviderID: sid,
@@ -231,23 +197,6 @@ func parseLatLon(a, b string) (lat, lon float64, ok bool) {
 		return 0, 0, false
 	}
 	return lat, lon, true
-}
-
-// publicURL rebuilds the URL Twilio requested. It uses the raw request
-// target, so it is unaffected by http.StripPrefix.
-func (h *Webhook) publicURL(r *http.Request) string {
-	target := r.RequestURI
-	if target == "" {
-		target = r.URL.RequestURI()
-	}
-	if h.PublicBaseURL != "" {
-		return strings.TrimRight(h.PublicBaseURL, "/") + target
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + target
 }
 
 func (h *Webhook) replies() Replies {
