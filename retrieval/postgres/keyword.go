@@ -43,48 +43,59 @@ var _ retrieval.Searcher = (*Keyword)(nil)
 // ln((N + 1) / (df + 0.5)) with df capped at N, so statistics older than
 // the chunks never make it negative.
 //
-// Candidates first come from the query's rarer lexemes, those held by at
-// most a third of the chunks; only when they give fewer than $6 documents
-// does every lexeme match. A word like "council" would otherwise make
-// nearly every chunk a candidate to score, when its IDF is too low to lift
-// a chunk holding no rarer word above those that do. (The demo suites'
-// rankings are the same either way.)
+// Scoring every chunk holding any query word is what makes a keyword
+// search slow: a word like "council" is in most chunks. Candidates are
+// therefore narrowed in steps, each taken only when the one before gives
+// fewer than $6 documents: chunks holding two of the query's rarer
+// lexemes (those in at most a third of the chunks), then chunks holding
+// one, then chunks holding any lexeme. A chunk left out at a step holds
+// at most one rare lexeme where $6 documents hold two, so it would rarely
+// have ranked among them. (The figures in docs/postgres.md were measured
+// with these steps.)
 const keywordQuery = `WITH n AS (
 	SELECT greatest(coalesce((SELECT max(chunks) FROM chunk_stats), (SELECT count(*) FROM chunks)), 1)::float8 AS n
 ), lex AS (
 	SELECT DISTINCT l, to_tsquery('simple', '''' || replace(replace(l, '\', '\\'), '''', '''''') || '''') AS tq
 	FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS l
 ), terms AS (
-	SELECT lex.tq, df.df, ln((n.n + 1) / (least(df.df, n.n) + 0.5)) AS idf
+	SELECT lex.l, lex.tq, df.df, ln((n.n + 1) / (least(df.df, n.n) + 0.5)) AS idf, df.df <= n.n / 3 AS rare
 	FROM n, lex, LATERAL (SELECT coalesce(
 		(SELECT ndoc FROM lexeme_stats s WHERE s.lexeme = lex.l),
 		(SELECT count(*) FROM chunks WHERE tsv @@ lex.tq))::float8 AS df) df
 ), q AS (
-	SELECT (SELECT string_agg(tq::text, ' | ') FROM terms, n WHERE terms.df <= n.n / 3)::tsquery AS rare,
+	SELECT (SELECT string_agg('(' || a.tq::text || ' & ' || b.tq::text || ')', ' | ')
+			FROM terms a JOIN terms b ON a.l < b.l WHERE a.rare AND b.rare)::tsquery AS pairs,
+		(SELECT string_agg(tq::text, ' | ') FROM terms WHERE rare)::tsquery AS rare,
 		(SELECT string_agg(tq::text, ' | ') FROM terms)::tsquery AS query
-), candidates AS (
+), pair_hits AS (
+	SELECT c.id, c.doc_id, c.tsv FROM chunks c, q WHERE c.tsv @@ q.pairs ` + chunkFilter + `
+), pairs_enough AS (
+	SELECT count(DISTINCT doc_id) >= $6 AS ok FROM pair_hits
+), rare_hits AS (
 	SELECT c.id, c.doc_id, c.tsv FROM chunks c, q
-	WHERE c.tsv @@ q.rare
-		AND (cardinality($2::text[]) = 0 OR c.kind = ANY($2::text[]))
-		AND ($3::timestamptz IS NULL OR c.date >= $3)
-		AND ($4::timestamptz IS NULL OR c.date < $4)
-), enough AS (
-	SELECT count(DISTINCT doc_id) >= $6 AS ok FROM candidates
+	WHERE NOT (SELECT ok FROM pairs_enough) AND c.tsv @@ q.rare ` + chunkFilter + `
+), rare_enough AS (
+	SELECT (SELECT ok FROM pairs_enough) OR count(DISTINCT doc_id) >= $6 AS ok FROM rare_hits
 ), ranked AS (
 	SELECT id, doc_id, (SELECT sum(t.idf * ts_rank('{1,1,1,1}', tsv, t.tq, 1)) FROM terms t) AS score FROM (
-		SELECT id, doc_id, tsv FROM candidates WHERE (SELECT ok FROM enough)
+		SELECT id, doc_id, tsv FROM pair_hits WHERE (SELECT ok FROM pairs_enough)
+		UNION ALL
+		SELECT id, doc_id, tsv FROM rare_hits WHERE (SELECT ok FROM rare_enough)
 		UNION ALL
 		SELECT c.id, c.doc_id, c.tsv FROM chunks c, q
-		WHERE NOT (SELECT ok FROM enough) AND c.tsv @@ q.query
-			AND (cardinality($2::text[]) = 0 OR c.kind = ANY($2::text[]))
-			AND ($3::timestamptz IS NULL OR c.date >= $3)
-			AND ($4::timestamptz IS NULL OR c.date < $4)
+		WHERE NOT (SELECT ok FROM rare_enough) AND c.tsv @@ q.query ` + chunkFilter + `
 	) m
 ), top AS (
 	SELECT id, doc_id, score FROM (
 		SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY score DESC, id) AS nth FROM ranked
 	) r WHERE nth <= $5 ORDER BY score DESC, id LIMIT $6
 )`
+
+// chunkFilter applies a query's kinds ($2) and date bounds ($3, $4) to
+// chunks c.
+const chunkFilter = `AND (cardinality($2::text[]) = 0 OR c.kind = ANY($2::text[]))
+	AND ($3::timestamptz IS NULL OR c.date >= $3)
+	AND ($4::timestamptz IS NULL OR c.date < $4)`
 
 // headlineOptions shape ts_headline's extracts.
 const headlineOptions = `StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`
