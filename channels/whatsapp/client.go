@@ -89,24 +89,13 @@ func (c *Client) SendMessage(ctx context.Context, m channels.Outbound) (Result, 
 		return Result{}, fmt.Errorf("%w: cannot send WhatsApp to %s", channels.ErrInvalid, m.To.Key())
 	}
 	to := strings.TrimPrefix(m.To.Address, "+")
+	m, fallback, err := route(ctx, c.Window, c.Fallback, c.now(), m)
+	if err != nil {
+		return Result{}, err
+	}
 	if m.Template != nil {
 		id, err := c.post(ctx, templateMessage(to, m.Template))
-		return Result{ID: id}, err
-	}
-	open := true
-	if c.Window != nil {
-		last, err := c.Window.LastInbound(ctx, m.To)
-		if err != nil {
-			return Result{}, fmt.Errorf("whatsapp: window: %w", err)
-		}
-		open = Open(last, c.now())
-	}
-	if !open {
-		if c.Fallback == nil {
-			return Result{}, fmt.Errorf("whatsapp: %s: %w", m.To.Key(), channels.ErrOutsideWindow)
-		}
-		id, err := c.post(ctx, templateMessage(to, c.Fallback))
-		return Result{ID: id, Fallback: true}, err
+		return Result{ID: id, Fallback: fallback}, err
 	}
 	body, err := freeForm(to, m)
 	if err != nil {

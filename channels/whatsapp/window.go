@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -76,4 +77,73 @@ func (w *MemWindow) now() time.Time {
 		return w.Now()
 	}
 	return time.Now()
+}
+
+// route applies the 24-hour window to m: a template goes as it is at any
+// time, free text as it is while the window is open (or when win is
+// nil); outside the window the fallback template goes instead
+// (fallback true), or with no fallback the message fails with
+// channels.ErrOutsideWindow.
+func route(ctx context.Context, win Window, fallback *channels.Template, now time.Time, m channels.Outbound) (_ channels.Outbound, usedFallback bool, _ error) {
+	if m.Template != nil || win == nil {
+		return m, false, nil
+	}
+	last, err := win.LastInbound(ctx, m.To)
+	if err != nil {
+		return m, false, fmt.Errorf("whatsapp: window: %w", err)
+	}
+	if Open(last, now) {
+		return m, false, nil
+	}
+	if fallback == nil {
+		return m, false, fmt.Errorf("whatsapp: %s: %w", m.To.Key(), channels.ErrOutsideWindow)
+	}
+	return channels.Outbound{To: m.To, Template: fallback}, true, nil
+}
+
+// Windowed sends WhatsApp messages through another provider's Sender
+// (Twilio's Client, which carries WhatsApp when Meta's Cloud API is not
+// configured) under the same window rule as Client: free text inside the
+// 24-hour window, the Fallback template outside it, reported by
+// SendMessage as Result.Fallback so the caller can hold the message until
+// the user writes again. Fallback is in the inner Sender's terms: for
+// Twilio, Name is a Content template's ContentSid and Params become its
+// ContentVariables.
+type Windowed struct {
+	Sender   channels.Sender
+	Window   Window
+	Fallback *channels.Template
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+var _ channels.Sender = (*Windowed)(nil)
+
+// Send implements channels.Sender and returns the inner Sender's id.
+func (w *Windowed) Send(ctx context.Context, m channels.Outbound) (string, error) {
+	r, err := w.SendMessage(ctx, m)
+	return r.ID, err
+}
+
+// SendMessage sends m, or the Fallback template outside the window. It
+// returns an error wrapping channels.ErrInvalid for a recipient that is
+// not on WhatsApp, channels.ErrOutsideWindow as Client does, or the inner
+// Sender's error.
+func (w *Windowed) SendMessage(ctx context.Context, m channels.Outbound) (Result, error) {
+	if m.To.Channel != channels.WhatsApp {
+		return Result{}, fmt.Errorf("%w: cannot send WhatsApp to %s", channels.ErrInvalid, m.To.Key())
+	}
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	m, fallback, err := route(ctx, w.Window, w.Fallback, now, m)
+	if err != nil {
+		return Result{}, err
+	}
+	id, err := w.Sender.Send(ctx, m)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{ID: id, Fallback: fallback}, nil
 }
