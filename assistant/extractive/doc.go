@@ -13,16 +13,24 @@
 // for more than "come". The kind of fact the question asks for (an amount
 // for "how much", a date for "when", a time limit for "how long", a phone
 // number for "who do I ring", a name for "who do we apply to", a figure
-// for "how many") is weighed as a term of its own, so "Price: £45"
-// answers "what does it cost". The heading a unit sits under and the
+// for "how many", a postcode or street address for "where") is weighed
+// as a term of its own, so "Price: £45" answers "what does it cost"; a
+// question opening with "why" asks for a reason, not an amount or date.
+// When the question names years, a unit naming only other years weighs
+// half. The heading a unit sits under and the
 // units beside it count for less than its own words; a fact counts only
 // as far as the unit and its surroundings are about the question. Units
-// are also scored by their document (its rank and how much of the
+// are also scored by their document (the larger of a rank discount and
+// its squared retrieval score next to the top one's, and how much of the
 // question its best part covers), by their position, and by their
 // reading grade as shown (plainer and shorter sentences win ties, more so
 // for plain English). FOI process text (acknowledgements, re-use
 // licences, review rights), request sections and disclosure log entries
-// count for little unless the question is about requests.
+// count for little unless the question is about requests, as does text
+// about the page itself ("Learn about ...", "This page provides ...").
+// In a response, a question is shown with the answer set out under it as
+// the response lays them out ("How many were sent out in 2022? 35247"),
+// and the pair's facts are its answer's.
 //
 // With a ChunkGetter it also reads the other sections of the top three
 // documents, since the fact asked for is often in a section retrieval did
@@ -36,7 +44,9 @@
 // order, so consecutive sentences from one source share its number.
 // Salutations, sign-offs and postal addresses of FOI letters are left
 // out, so requesters' names are not quoted; footers repeated across
-// documents are discounted.
+// documents are discounted, but not the sentences of a page and its copy
+// (two documents sharing most of their sentences), which are quoted from
+// the better-ranked copy.
 //
 // Segmenting and term analysis of a chunk are cached per Composer (keyed
 // by chunk ID and a hash of its text), so popular pages cost little.
