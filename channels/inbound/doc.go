@@ -39,5 +39,19 @@
 //
 // A WhatsApp answer due when the resident's 24-hour window has closed is
 // sent as the configured template instead, and the answer itself is held
-// until the resident writes again, then sent.
+// until the resident writes again, then sent. Further messages due
+// while one is held go without a template of their own (a Store that is
+// a Holder tells the pool so), so the resident gets one template and
+// then every held message, in order, when they write.
+//
+// # Delivery reports
+//
+// A provider's status callback (channels/twilio.StatusWebhook) hands
+// reports to Pool.HandleDelivery, which records them against the
+// outbound job that sent the message (a Store that is a DeliveryStore).
+// A message the provider could not deliver is sent again only when the
+// provider's error says that is safe (the message certainly did not
+// arrive and the cause passes, such as a handset switched off); a
+// report that the WhatsApp window was closed sends the template instead;
+// any other failure makes the job dead, with the provider's error code.
 package inbound

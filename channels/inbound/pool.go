@@ -58,6 +58,11 @@ type Config struct {
 	// Poll is how often idle workers look for jobs whose backoff or lease
 	// has run out; 0 means 1 second. New jobs wake a worker at once.
 	Poll time.Duration
+	// RenotifyAfter is how long a WhatsApp template stands for the
+	// messages held behind it: a further message held within it goes
+	// without a template of its own, one held later sends another. 0
+	// means 24 hours.
+	RenotifyAfter time.Duration
 	// Retention is how long finished jobs are kept (Pruner); 0 means 30
 	// days.
 	Retention time.Duration
@@ -101,6 +106,9 @@ func New(cfg Config) (*Pool, error) {
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second
+	}
+	if cfg.RenotifyAfter <= 0 {
+		cfg.RenotifyAfter = 24 * time.Hour
 	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = 30 * 24 * time.Hour
@@ -192,17 +200,28 @@ func (p *Pool) Sender() channels.Sender { return queueSender{p} }
 
 type queueSender struct{ p *Pool }
 
-func (q queueSender) Send(ctx context.Context, m channels.Outbound) (string, error) {
+var _ channels.Checker = queueSender{}
+
+// CheckSend implements channels.Checker: the refusals Send makes before
+// queueing anything.
+func (q queueSender) CheckSend(ctx context.Context, m channels.Outbound) error {
 	if q.p.cfg.Senders[m.To.Channel] == nil || m.To.Address == "" {
-		return "", fmt.Errorf("inbound: no sender for %s: %w", m.To.Key(), channels.ErrInvalid)
+		return fmt.Errorf("inbound: no sender for %s: %w", m.To.Key(), channels.ErrInvalid)
 	}
 	if strings.TrimSpace(m.Text) == "" && m.Template == nil {
-		return "", fmt.Errorf("inbound: empty message: %w", channels.ErrInvalid)
+		return fmt.Errorf("inbound: empty message: %w", channels.ErrInvalid)
 	}
 	if out, err := q.p.optedOut(ctx, m.To); err != nil {
-		return "", err
+		return err
 	} else if out {
-		return "", fmt.Errorf("inbound: %s: %w", m.To.Key(), channels.ErrOptedOut)
+		return fmt.Errorf("inbound: %s: %w", m.To.Key(), channels.ErrOptedOut)
+	}
+	return nil
+}
+
+func (q queueSender) Send(ctx context.Context, m channels.Outbound) (string, error) {
+	if err := q.CheckSend(ctx, m); err != nil {
+		return "", err
 	}
 	if err := q.p.cfg.Store.EnqueueOutbound(ctx, Reply{Message: m, Source: SourceStaff}); err != nil {
 		return "", fmt.Errorf("inbound: enqueue: %w", err)
@@ -377,6 +396,9 @@ func (p *Pool) deliver(ctx context.Context, j *Job) Result {
 		return Result{State: StateDead, Error: "no sender for channel " + string(m.To.Channel)}
 	}
 	if ws, ok := sender.(windowSender); ok {
+		if r, held := p.holdBehindTemplate(ctx, j); held {
+			return r
+		}
 		res, err := ws.SendMessage(ctx, *m)
 		if err != nil {
 			return p.failed(j, err)
@@ -393,6 +415,25 @@ func (p *Pool) deliver(ctx context.Context, j *Job) Result {
 		return p.failed(j, err)
 	}
 	return Result{State: StateDone, ProviderID: id}
+}
+
+// holdBehindTemplate holds a WhatsApp message, without sending anything,
+// when a template already went for the resident's held messages within
+// RenotifyAfter: the resident gets one template, then all the held
+// messages in order when they write again.
+func (p *Pool) holdBehindTemplate(ctx context.Context, j *Job) (Result, bool) {
+	h, ok := p.cfg.Store.(Holder)
+	if !ok || j.Outbound.Template != nil {
+		return Result{}, false
+	}
+	since, err := h.HeldSince(ctx, j.Resident)
+	if err != nil {
+		return p.failed(j, fmt.Errorf("held messages: %w", err)), true
+	}
+	if since.IsZero() || p.now().Sub(since) >= p.cfg.RenotifyAfter {
+		return Result{}, false
+	}
+	return Result{State: StateHeld, Error: "outside the 24-hour window: held behind the template sent " + since.Format(time.RFC3339)}, true
 }
 
 func (p *Pool) optedOut(ctx context.Context, id channels.Identity) (bool, error) {
@@ -439,6 +480,9 @@ func Temporary(err error) bool {
 		return e.Temporary()
 	}
 	if e, ok := errors.AsType[*whatsapp.Error](err); ok {
+		return e.Temporary()
+	}
+	if e, ok := errors.AsType[*twilio.DeliveryError](err); ok {
 		return e.Temporary()
 	}
 	return true

@@ -250,6 +250,11 @@ func (db *DB) Finish(ctx context.Context, l inbound.Lease, r inbound.Result) err
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
+		if l.Kind == inbound.KindOutbound && r.ProviderID != "" {
+			if err := recordSend(ctx, tx, r.ProviderID, l.ID, now); err != nil {
+				return err
+			}
+		}
 		if l.Kind == inbound.KindInbound && r.State == inbound.StateDone {
 			for _, rep := range r.Replies {
 				if err := db.insertOutbound(ctx, tx, rep, now); err != nil {
@@ -273,6 +278,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) error {
 			`DELETE FROM seen WHERE at < ?`,
 			`DELETE FROM windows WHERE last_inbound < ?`,
 			`DELETE FROM residents WHERE last_message < ?`,
+			`DELETE FROM deliveries WHERE updated < ?`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, b); err != nil {
 				return err
@@ -280,114 +286,4 @@ func (db *DB) Prune(ctx context.Context, before time.Time) error {
 		}
 		return nil
 	})
-}
-
-// JobInfo describes a stored job, for operators and tests.
-type JobInfo struct {
-	Kind           inbound.Kind
-	ID             int64
-	Resident       string
-	ConversationID string // inbound jobs
-	ProviderID     string // inbound: the message's id; outbound: the sent message's id
-	Source         inbound.Source
-	State          inbound.State
-	Attempts       int
-	LastError      string
-	Message        string // the stored JSON
-	Created        time.Time
-	Updated        time.Time
-}
-
-// FindJobs returns the jobs of kind, oldest first, in one of states (all
-// states if none are given).
-func (db *DB) FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]JobInfo, error) {
-	t, err := table(kind)
-	if err != nil {
-		return nil, err
-	}
-	cols := `id, resident, conversation_id, provider_id, '', state, attempts, last_error, message, created, updated`
-	if kind == inbound.KindOutbound {
-		cols = `id, resident, '', provider_id, source, state, attempts, last_error, message, created, updated`
-	}
-	q := `SELECT ` + cols + ` FROM ` + t
-	var args []any
-	if len(states) > 0 {
-		q += ` WHERE state IN (?` + repeat(",?", len(states)-1) + `)`
-		for _, s := range states {
-			args = append(args, string(s))
-		}
-	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []JobInfo
-	for rows.Next() {
-		j := JobInfo{Kind: kind}
-		var src, state string
-		var created, updated int64
-		if err := rows.Scan(&j.ID, &j.Resident, &j.ConversationID, &j.ProviderID, &src, &state, &j.Attempts, &j.LastError, &j.Message, &created, &updated); err != nil {
-			return nil, err
-		}
-		j.Source, j.State, j.Created, j.Updated = inbound.Source(src), inbound.State(state), fromMillis(created), fromMillis(updated)
-		out = append(out, j)
-	}
-	return out, rows.Err()
-}
-
-// Counts returns how many jobs of each kind are in each state.
-func (db *DB) Counts(ctx context.Context) (map[inbound.Kind]map[inbound.State]int, error) {
-	out := map[inbound.Kind]map[inbound.State]int{}
-	for _, kind := range []inbound.Kind{inbound.KindInbound, inbound.KindOutbound} {
-		t, _ := table(kind)
-		rows, err := db.read.QueryContext(ctx, `SELECT state, count(*) FROM `+t+` GROUP BY state`)
-		if err != nil {
-			return nil, err
-		}
-		out[kind] = map[inbound.State]int{}
-		for rows.Next() {
-			var s string
-			var n int
-			if err := rows.Scan(&s, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[kind][inbound.State(s)] = n
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// Requeue gives a dead (or dropped) job a fresh set of attempts, for an
-// operator who has fixed the cause. It returns an error wrapping
-// channels.ErrInvalid for a job that is not dead or dropped.
-func (db *DB) Requeue(ctx context.Context, kind inbound.Kind, id int64) error {
-	t, err := table(kind)
-	if err != nil {
-		return err
-	}
-	return db.inWrite(ctx, func(tx *sql.Tx) error {
-		now := millis(db.now())
-		res, err := tx.ExecContext(ctx, `UPDATE `+t+` SET state = 'queued', attempts = 0, not_before = ?, updated = ?
-			WHERE id = ? AND state IN ('dead', 'dropped')`, now, now, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("%s job %d is not dead or dropped: %w", kind, id, channels.ErrInvalid)
-		}
-		return nil
-	})
-}
-
-func repeat(s string, n int) string {
-	out := ""
-	for range n {
-		out += s
-	}
-	return out
 }
