@@ -3,9 +3,11 @@ package webchat_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -182,13 +184,10 @@ func TestHandoffConsole(t *testing.T) {
 	}
 }
 
-// TestStaffReplyOverSMS checks a staff reply to an SMS resident goes
-// through the channel's Sender and into the transcript.
-func TestStaffReplyOverSMS(t *testing.T) {
-	sms := &fakeSender{}
-	h := newSQLiteHarness(t, func(c *webchat.Config) {
-		c.Senders = map[assistant.Channel]channels.Sender{assistant.ChannelSMS: sms}
-	})
+// handedOffSMS stores conversation "sms1", an SMS resident's request for
+// a person, and queues its hand-off.
+func handedOffSMS(t *testing.T, h *harness) []*assistant.QueuedHandoff {
+	t.Helper()
 	ctx := context.Background()
 	conv := &assistant.Conversation{ID: "sms1", Channel: assistant.ChannelSMS, Resident: "sms:+447700900123", HandedOff: true,
 		Turns: []assistant.Turn{{Seq: 1, Role: assistant.RoleResident, Text: "agent please", At: time.Now()}}, Created: time.Now(), Updated: time.Now()}
@@ -198,7 +197,22 @@ func TestStaffReplyOverSMS(t *testing.T) {
 	if err := h.db.EnqueueHandoff(ctx, assistant.NewHandoff(conv, assistant.ReasonExplicit, false, time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	hs, _ := h.db.ListHandoffs(ctx, assistant.HandoffFilter{})
+	hs, err := h.db.ListHandoffs(ctx, assistant.HandoffFilter{})
+	if err != nil || len(hs) != 1 {
+		t.Fatalf("hand-offs: got %v, %v", hs, err)
+	}
+	return hs
+}
+
+// TestStaffReplyOverSMS checks a staff reply to an SMS resident goes
+// through the channel's Sender and into the transcript.
+func TestStaffReplyOverSMS(t *testing.T) {
+	sms := &fakeSender{}
+	h := newSQLiteHarness(t, func(c *webchat.Config) {
+		c.Senders = map[assistant.Channel]channels.Sender{assistant.ChannelSMS: sms}
+	})
+	ctx := context.Background()
+	hs := handedOffSMS(t, h)
 	if _, err := h.srv.Claim(ctx, hs[0].ID, "Sam"); err != nil {
 		t.Fatal(err)
 	}
@@ -240,15 +254,7 @@ func TestConsoleEarlierOnOtherPhoneChannel(t *testing.T) {
 		Resident: "whatsapp:+447700900123", Text: "my earlier question on whatsapp"}); err != nil {
 		t.Fatal(err)
 	}
-	conv := &assistant.Conversation{ID: "sms1", Channel: assistant.ChannelSMS, Resident: "sms:+447700900123", HandedOff: true,
-		Turns: []assistant.Turn{{Seq: 1, Role: assistant.RoleResident, Text: "agent please", At: time.Now()}}, Created: time.Now(), Updated: time.Now()}
-	if err := h.db.SaveConversation(ctx, conv); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.db.EnqueueHandoff(ctx, assistant.NewHandoff(conv, assistant.ReasonExplicit, false, time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	hs, _ := h.db.ListHandoffs(ctx, assistant.HandoffFilter{})
+	hs := handedOffSMS(t, h)
 	staff := newPageClient(t, h)
 	status, page := staff.get("/staff/handoffs/" + itoa(int(hs[0].ID)))
 	if status != http.StatusOK || !strings.Contains(page, "my earlier question on whatsapp") {
@@ -270,5 +276,95 @@ func TestConsoleEarlierOnOtherPhoneChannel(t *testing.T) {
 	}
 	if _, err := h.srv.Receive(ctx, webchat.Incoming{ConversationID: "sms1", Channel: assistant.ChannelSMS, Resident: "sms:+447700900123"}); !errors.Is(err, webchat.ErrInvalid) {
 		t.Errorf("Receive with neither text nor location: got %v, want ErrInvalid", err)
+	}
+}
+
+// checkingSender is a Sender that looks at the transcript as each
+// message leaves, refuses recipients in refuse (as a queue refuses an
+// opted-out resident, channels.Checker), and fails sends of fail.
+type checkingSender struct {
+	convs   assistant.ConversationStore
+	refuse  map[string]bool
+	fail    string
+	sent    []string
+	inSaved []bool // whether the transcript already held each message as it was sent
+}
+
+func (c *checkingSender) CheckSend(_ context.Context, m channels.Outbound) error {
+	if c.refuse[m.To.Key()] {
+		return fmt.Errorf("queue: %s: %w", m.To.Key(), channels.ErrOptedOut)
+	}
+	return nil
+}
+
+func (c *checkingSender) Send(ctx context.Context, m channels.Outbound) (string, error) {
+	conv, err := c.convs.FindConversationByID(ctx, "sms1")
+	if err != nil {
+		return "", err
+	}
+	c.inSaved = append(c.inSaved, conv.Turns[len(conv.Turns)-1].Text == m.Text)
+	if m.Text == c.fail {
+		return "", errors.New("queue: disk full")
+	}
+	c.sent = append(c.sent, m.Text)
+	return "", nil
+}
+
+// TestStaffReplySavedBeforeSent checks a staff reply is in the transcript
+// before it is handed to the channel (a crash between the two cannot send
+// what the transcript lacks), is taken out again if the send fails, and
+// is not saved at all when the sender refuses it up front.
+func TestStaffReplySavedBeforeSent(t *testing.T) {
+	sender := &checkingSender{refuse: map[string]bool{}}
+	h := newSQLiteHarness(t, func(c *webchat.Config) {
+		c.Senders = map[assistant.Channel]channels.Sender{assistant.ChannelSMS: sender}
+	})
+	sender.convs = h.db
+	ctx := context.Background()
+	hs := handedOffSMS(t, h)
+	if _, err := h.srv.Claim(ctx, hs[0].ID, "Sam"); err != nil {
+		t.Fatal(err)
+	}
+	turns := func() []string {
+		conv, err := h.db.FindConversationByID(ctx, "sms1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, tn := range conv.Turns {
+			out = append(out, tn.Text)
+		}
+		return out
+	}
+
+	if err := h.srv.StaffReply(ctx, "sms1", "Sam", "Your collection is booked."); err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, true}; !slices.Equal(sender.inSaved, want) {
+		t.Errorf("transcript held each message as it was sent: got %v, want %v (the join notice, the reply)", sender.inSaved, want)
+	}
+
+	sender.fail = "This one will not go."
+	before := turns()
+	if err := h.srv.StaffReply(ctx, "sms1", "Sam", sender.fail); err == nil {
+		t.Error("failed send: got no error")
+	}
+	if got := turns(); !slices.Equal(got, before) {
+		t.Errorf("after a failed send the transcript is %q, want it as before %q", got, before)
+	}
+
+	sender.refuse["sms:+447700900123"] = true
+	calls := len(sender.inSaved)
+	if err := h.srv.StaffReply(ctx, "sms1", "Sam", "Are you still there?"); !errors.Is(err, channels.ErrOptedOut) {
+		t.Errorf("refused reply: got %v, want ErrOptedOut", err)
+	}
+	if len(sender.inSaved) != calls {
+		t.Error("a refused reply was handed to Send")
+	}
+	if got := turns(); !slices.Equal(got, before) {
+		t.Errorf("after a refused reply the transcript is %q, want %q", got, before)
+	}
+	if !slices.Equal(sender.sent, []string{before[1], before[2]}) {
+		t.Errorf("sent %q", sender.sent)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/channels"
@@ -123,24 +124,33 @@ func (s *Server) endHandoff(ctx context.Context, id int64, staff, outcome string
 	return h, err
 }
 
-// appendTurn adds a turn to st's conversation, delivering it first on
-// SMS or WhatsApp (nothing is stored if that fails), then saves and
-// publishes it. change, if set, edits the conversation too. The caller
-// holds st's lock.
+// appendTurn adds a turn to st's conversation, saves it, and on SMS or
+// WhatsApp then hands it to the channel's sender (typically the
+// delivery queue), then publishes it. The transcript is written first so
+// that a crash between the two cannot leave a message on its way to the
+// resident that the transcript lacks; a sender that refuses the message
+// is asked first when it can say (channels.Checker), and the turn is
+// taken out again if the send fails. change, if set, edits the
+// conversation too. The caller holds st's lock.
 func (s *Server) appendTurn(ctx context.Context, st *convState, role assistant.Role, text string, change func(*assistant.Conversation)) error {
 	conv, err := s.cfg.Conversations.FindConversationByID(ctx, st.id)
 	if err != nil {
 		return err
 	}
+	var sender channels.Sender
+	out := channels.Outbound{To: identityOf(conv.Resident), Text: text}
 	if conv.Channel != assistant.ChannelWeb {
-		sender := s.cfg.Senders[conv.Channel]
-		if sender == nil {
+		if sender = s.cfg.Senders[conv.Channel]; sender == nil {
 			return fmt.Errorf("no sender for %s: %w", conv.Channel, channels.ErrInvalid)
 		}
-		if _, err := sender.Send(ctx, channels.Outbound{To: identityOf(conv.Resident), Text: text}); err != nil {
-			return fmt.Errorf("deliver to %s: %w", conv.Channel, err)
+		if c, ok := sender.(channels.Checker); ok {
+			if err := c.CheckSend(ctx, out); err != nil {
+				return fmt.Errorf("deliver to %s: %w", conv.Channel, err)
+			}
 		}
 	}
+	before := *conv
+	before.Turns = slices.Clone(conv.Turns)
 	now := s.now()
 	conv.Turns = append(conv.Turns, assistant.Turn{Seq: nextSeq(conv), Role: role, Text: text, At: now})
 	conv.Updated = now
@@ -149,6 +159,16 @@ func (s *Server) appendTurn(ctx context.Context, st *convState, role assistant.R
 	}
 	if err := s.cfg.Conversations.SaveConversation(ctx, conv); err != nil {
 		return fmt.Errorf("save conversation: %w", err)
+	}
+	if sender != nil {
+		if _, err := sender.Send(ctx, out); err != nil {
+			err = fmt.Errorf("deliver to %s: %w", conv.Channel, err)
+			// Not sent, so not said: the transcript goes back to how it was.
+			if rerr := s.cfg.Conversations.SaveConversation(context.WithoutCancel(ctx), &before); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("take the unsent turn out of the transcript: %w", rerr))
+			}
+			return err
+		}
 	}
 	s.publish(ctx, st, nil)
 	return nil
