@@ -883,6 +883,16 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 	words := 0
 	first, firstScore := 0.0, 0.0
 	requests := 0
+	// The answer opens with a unit whose own words are about the
+	// question, not one carried by a fact of the kind asked for in a
+	// sentence about something else ("We respond to dangerous structures
+	// 24 hours a day" for "how soon will someone look at the mould?").
+	bestRel := 0.0
+	for _, u := range units {
+		if u.score > 0 {
+			bestRel = max(bestRel, u.rel)
+		}
+	}
 	for len(picked) < maxSent {
 		bi, bg := -1, 0.0
 		for i, u := range units {
@@ -891,6 +901,9 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 			}
 			if len(picked) > 0 && u.score < minShare*firstScore {
 				continue // what it adds cannot make up for what it is
+			}
+			if len(picked) == 0 && u.kind != kindRow && u.rel < firstRel*bestRel {
+				continue // (a table row is read under its headings)
 			}
 			if u.request && requests > 0 {
 				continue // the request gives context once; the answer is in the response
@@ -1025,6 +1038,10 @@ func answered(q question, covered factSet, counted bool) bool {
 	}
 	return q.asks != 0 && covered&asked == asked
 }
+
+// firstRel is the least share of the best unit's own coverage of the
+// question that the unit an answer opens with must have.
+const firstRel = 0.5
 
 // minShare is the least share of the first unit's own score another unit
 // must have to be picked, however much new it would add.

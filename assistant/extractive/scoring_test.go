@@ -455,3 +455,28 @@ func TestComposeAnswersWhereWithAPlace(t *testing.T) {
 		t.Errorf("answer %q, want the sentence with the address", got)
 	}
 }
+
+// TestPickOpensWithAUnitAboutTheQuestion checks that an answer does not
+// open with a sentence carried by the kind of fact asked for (a time)
+// whose own words are about something else: "We respond to dangerous
+// structures 24 hours a day" for "how soon will someone look at the
+// mould?". A table row is read under its headings and may open one.
+func TestPickOpensWithAUnitAboutTheQuestion(t *testing.T) {
+	q := parseQuestion("how soon will someone come and look at the black mould?")
+	weights := map[string]float64{}
+	for _, term := range q.all() {
+		weights[term] = 1
+	}
+	total := float64(len(weights))
+	structures := &unit{piece: piece{text: "We respond to dangerous structures 24 hours a day.", kind: kindSentence},
+		terms: set(termsOf("respond dangerous structures")), rel: 0.1, score: 0.3, words: 9}
+	mould := &unit{piece: piece{text: "Black mould is made safe first.", kind: kindSentence}, doc: 1,
+		terms: set(termsOf("black mould made safe")), rel: 0.4, score: 0.25, words: 6}
+	if got := pick([]*unit{structures, mould}, q, weights, total, 1, 90); len(got) != 1 || got[0] != mould {
+		t.Errorf("pick opened with %q, want the sentence about mould", got[0].text)
+	}
+	row := &unit{piece: piece{text: "Card: Adult; Charge per day: 30p", kind: kindRow}, rel: 0.1, score: 0.3, words: 7}
+	if got := pick([]*unit{row, mould}, q, weights, total, 1, 90); len(got) != 1 || got[0] != row {
+		t.Errorf("pick opened with %q, want the row", got[0].text)
+	}
+}
