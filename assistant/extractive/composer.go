@@ -113,6 +113,9 @@ type unit struct {
 	// procedure marks the FOI process text every response carries
 	// (acknowledgements, re-use licence, review rights).
 	procedure bool
+	// legal marks the part of it that answers no question, even one
+	// about requests: the re-use licence and e-mail disclaimers.
+	legal bool
 	// record marks a payment or contract row: its date is the payment's.
 	record bool
 	// gradeShown and gradePlain are the reading grades of the unit as
@@ -356,7 +359,7 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 				piece: a.piece, hit: i, doc: doc, ordinal: ordinal, pos: p,
 				terms: a.terms, ctx: a.ctx, near: neighbours(as, p), facts: a.facts, headAsks: a.headAsks,
 				request: request, words: a.words, expanded: expanded,
-				procedure: a.procedure, logEntry: a.logEntry, meta: a.meta, years: a.years,
+				procedure: a.procedure, legal: a.legal, logEntry: a.logEntry, meta: a.meta, years: a.years,
 				record:     ch.Kind == corpus.KindSpending || ch.Kind == corpus.KindContracts,
 				gradeShown: a.gradeShown, gradePlain: a.gradePlain,
 			}
@@ -419,7 +422,7 @@ type analysed struct {
 	words    int
 	// procedure, logEntry and meta mark FOI process text, disclosure log
 	// rows and text about the page (see unit).
-	procedure, logEntry, meta bool
+	procedure, legal, logEntry, meta bool
 	// years are the years the text names.
 	years map[int]bool
 	// gradeShown and gradePlain are the unit's reading grade as Format
@@ -455,6 +458,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsOf(pc),
 			headAsks: headAsks, words: len(strings.Fields(pc.text)),
 			procedure:  ch.Kind == corpus.KindFOI && foiProcedure(pc.text),
+			legal:      ch.Kind == corpus.KindFOI && foiLegal(pc.text),
 			logEntry:   ch.Kind == corpus.KindFOI && logEntry.MatchString(pc.text),
 			meta:       aboutThePage(pc.text),
 			years:      yearsIn(pc.text, true),
@@ -627,7 +631,7 @@ func unitScore(u *unit, q question) float64 {
 		s *= 0.3 // what someone asked, not what they were told
 	}
 	if u.procedure {
-		if q.aboutRequests {
+		if q.aboutRequests && !u.legal {
 			s *= 0.5 // "how long do they have to reply?"
 		} else {
 			s *= 0.1

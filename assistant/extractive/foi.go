@@ -83,6 +83,34 @@ func foiProcedure(text string) bool {
 	return false
 }
 
+// legalCues match the FOI process text that answers no question at all,
+// not even one about requests: the re-use licence and e-mail disclaimers.
+var legalCues = regexp.MustCompile(strings.Join([]string{
+	`\bopen government licen[cs]e\b`,
+	`\bterms of the ogl\b`,
+	`\bre-?us(e|ing) (the|this) information\b`,
+	`\battribution statement\b`,
+	`\bcontains public sector information\b`,
+	`\bthis e-?mail,? and any attachments\b`,
+	`\bintended solely for\b`,
+	`\bmisdirected\b`,
+	`\bviruses\b`,
+	`\banti-?virus\b`,
+	`\bprotectively marked\b`,
+}, "|"))
+
+// foiLegal reports licence and disclaimer text (see legalCues).
+func foiLegal(text string) bool {
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "licen") && !strings.Contains(lower, "ogl") && !strings.Contains(lower, "re-us") &&
+		!strings.Contains(lower, "reus") && !strings.Contains(lower, "attribution") && !strings.Contains(lower, "public sector") &&
+		!strings.Contains(lower, "attachments") && !strings.Contains(lower, "intended solely") && !strings.Contains(lower, "misdirected") &&
+		!strings.Contains(lower, "virus") && !strings.Contains(lower, "protectively") {
+		return false
+	}
+	return legalCues.MatchString(lower)
+}
+
 // logEntry matches the sentence a disclosure log row is read as:
 // "Freedom of Information request 154748 to Lambeth Council, received 25
 // January 2012: How many parking tickets ...". It says what was asked,

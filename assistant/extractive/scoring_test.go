@@ -480,3 +480,20 @@ func TestPickOpensWithAUnitAboutTheQuestion(t *testing.T) {
 		t.Errorf("pick opened with %q, want the row", got[0].text)
 	}
 }
+
+func TestFOILegal(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"The information provided in this response is available for re-use under the terms of the Open Government Licence v3.0.", true},
+		{"When re-using the information, the council requires you to include the following attribution statement.", true},
+		{"This e-mail and any attachments are intended solely for the addressee.", true},
+		{"We must respond within 20 working days.", false}, // process, but it answers "how long do they have"
+		{"We repaired 5,210 potholes in 2023.", false},
+	} {
+		if got := foiLegal(tt.s); got != tt.want {
+			t.Errorf("foiLegal(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
