@@ -9,6 +9,7 @@
 //	townhall eval   -suite FILE -manifest FILE -json OUT [-retriever hybrid|bm25|vector]
 //	townhall serve  -addr HOST:PORT -manifest FILE [-data DIR] [-foi-db FILE]
 //	townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files]
+//	townhall messaging status|dead|show|requeue [-manifest FILE] [-data DIR] [-db FILE] [[inbound|outbound] ID]
 //
 // Only this package reads flags and the environment; everything else is
 // configured through structs (see config.go).
@@ -68,6 +69,7 @@ Commands:
   eval     run an evaluation suite and write a JSON report
   serve    run the web service (assistant, FOI portal at /foi/)
   foi      import a manifest's FOI sources into the disclosure log
+  messaging  look after the SMS and WhatsApp queue (status, dead, show, requeue)
 
 Run "townhall COMMAND -h" for a command's flags.
 `
@@ -89,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args[1:], env, stdout, stderr)
 	case "foi":
 		return runFOI(ctx, args[1:], env, stdout, stderr)
+	case "messaging":
+		return runMessaging(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -29,8 +29,11 @@ type messagingEnv struct {
 	// TOWNHALL_TWILIO_MESSAGING_SERVICE_SID) send replies;
 	// TOWNHALL_TWILIO_API_URL overrides https://api.twilio.com;
 	// TOWNHALL_TWILIO_MANAGED_OPT_OUT=1 when Twilio's Advanced Opt-Out
-	// answers STOP itself.
+	// answers STOP itself; TOWNHALL_TWILIO_WHATSAPP_CONTENT_SID is the
+	// Content template (HX…) sent outside the 24-hour window on WhatsApp
+	// through Twilio.
 	TwilioAuthToken, TwilioAccountSID, TwilioFrom, TwilioMessagingService, TwilioAPIURL string
+	TwilioWhatsAppContentSID                                                            string
 	TwilioManagedOptOut                                                                 bool
 	// WhatsApp Cloud API: TOWNHALL_WHATSAPP_APP_SECRET switches it on and
 	// verifies webhooks; TOWNHALL_WHATSAPP_VERIFY_TOKEN answers Meta's
@@ -41,7 +44,8 @@ type messagingEnv struct {
 	WhatsAppAppSecret, WhatsAppVerifyToken, WhatsAppToken, WhatsAppPhoneID, WhatsAppAPIURL string
 	WhatsAppTemplate, WhatsAppTemplateLanguage                                             string
 	// PublicURL is TOWNHALL_PUBLIC_URL, the scheme and host Twilio calls,
-	// used to rebuild the signed URL behind a proxy.
+	// used to rebuild the signed URL behind a proxy and to give Twilio the
+	// StatusCallback URL for delivery reports (none without it).
 	PublicURL string
 	// Workers is TOWNHALL_MESSAGING_WORKERS, how many messages are
 	// answered or sent at once (default 2).
@@ -56,6 +60,7 @@ func messagingEnvConfig(getenv func(string) string) messagingEnv {
 		TwilioFrom:               get("TOWNHALL_TWILIO_FROM"),
 		TwilioMessagingService:   get("TOWNHALL_TWILIO_MESSAGING_SERVICE_SID"),
 		TwilioAPIURL:             get("TOWNHALL_TWILIO_API_URL"),
+		TwilioWhatsAppContentSID: get("TOWNHALL_TWILIO_WHATSAPP_CONTENT_SID"),
 		WhatsAppAppSecret:        get("TOWNHALL_WHATSAPP_APP_SECRET"),
 		WhatsAppVerifyToken:      get("TOWNHALL_WHATSAPP_VERIFY_TOKEN"),
 		WhatsAppToken:            get("TOWNHALL_WHATSAPP_TOKEN"),
@@ -105,6 +110,10 @@ func (e messagingEnv) check() error {
 	return nil
 }
 
+// twilioStatusPath is where Twilio posts delivery reports
+// (StatusCallback).
+const twilioStatusPath = "/channels/twilio/status"
+
 // messaging is SMS and WhatsApp: the queue database, the worker pool and
 // the webhooks. A nil *messaging (no channel switched on) does nothing.
 type messaging struct {
@@ -138,9 +147,17 @@ func openMessaging(ctx context.Context, dir string, env messagingEnv, council st
 	if env.twilioOn() {
 		tc := &twilio.Client{AccountSID: env.TwilioAccountSID, AuthToken: env.TwilioAuthToken, BaseURL: env.TwilioAPIURL,
 			From: env.TwilioFrom, MessagingServiceSID: env.TwilioMessagingService}
+		if env.PublicURL != "" {
+			tc.StatusCallback = strings.TrimRight(env.PublicURL, "/") + twilioStatusPath
+		}
 		m.senders[channels.SMS] = tc
-		// Twilio also carries WhatsApp when Meta's API is not configured.
-		m.senders[channels.WhatsApp] = tc
+		// Twilio also carries WhatsApp when Meta's API is not configured,
+		// under the same 24-hour window rule.
+		wa := &whatsapp.Windowed{Sender: tc, Window: db}
+		if env.TwilioWhatsAppContentSID != "" {
+			wa.Fallback = &channels.Template{Name: env.TwilioWhatsAppContentSID}
+		}
+		m.senders[channels.WhatsApp] = wa
 	}
 	if env.whatsappOn() {
 		wc := &whatsapp.Client{Token: env.WhatsAppToken, PhoneNumberID: env.WhatsAppPhoneID, BaseURL: env.WhatsAppAPIURL, Window: db}
@@ -189,6 +206,12 @@ func (m *messaging) mount(mux *http.ServeMux, chat *webchat.Server, conversation
 			Replies: twilio.DefaultReplies(m.council), ManagedOptOut: m.env.TwilioManagedOptOut, Logger: m.logger,
 		})
 		m.logger.Info("SMS webhook at /channels/twilio/sms")
+		mux.Handle(twilioStatusPath, &twilio.StatusWebhook{
+			AuthToken: m.env.TwilioAuthToken, PublicBaseURL: m.env.PublicURL, Handler: m.pool, Logger: m.logger,
+		})
+		if m.env.PublicURL == "" {
+			m.logger.Warn("TOWNHALL_PUBLIC_URL is unset: Twilio is not asked for delivery reports")
+		}
 	}
 	if m.env.whatsappOn() {
 		// The queue records each sender's window as it stores the
