@@ -193,6 +193,19 @@ func (c *catalog) compile(filters map[Facet][]string) (f compiledFilter, ok bool
 	return f, true
 }
 
+// empty reports whether f passes every row.
+func (f *compiledFilter) empty() bool {
+	if f.dates || f.ex != nil {
+		return false
+	}
+	for _, set := range f.single {
+		if set != nil {
+			return false
+		}
+	}
+	return true
+}
+
 func (f *compiledFilter) match(r *row) bool {
 	if f.dates && (r.date == noDate || r.date < f.from || r.date >= f.to) {
 		return false
@@ -227,16 +240,27 @@ func (c *catalog) all() selection {
 	return out
 }
 
-// narrow keeps the rows of sel that pass f, in place. The caller holds
-// the read lock.
-func (c *catalog) narrow(sel selection, f *compiledFilter) selection {
+// narrow keeps the rows of sel that pass f, in place, and the scores
+// that go with them when scores is not nil. The caller holds the read
+// lock.
+func (c *catalog) narrow(sel selection, scores []float64, f *compiledFilter) (selection, []float64) {
+	if f.empty() && c.live == len(c.rows) {
+		return sel, scores // nothing to drop: a broad search keeps 100,000 rows
+	}
 	out := sel[:0]
-	for _, i := range sel {
+	var kept []float64
+	if scores != nil {
+		kept = scores[:0]
+	}
+	for n, i := range sel {
 		if r := &c.rows[i]; r.live && f.match(r) {
 			out = append(out, i)
+			if scores != nil {
+				kept = append(kept, scores[n])
+			}
 		}
 	}
-	return out
+	return out, kept
 }
 
 // facets counts each facet's values over sel.
@@ -293,16 +317,52 @@ func topValues(f Facet, counts []int, d *dict) FacetResult {
 }
 
 // byDate returns the IDs of rows [offset, offset+limit) of sel ordered by
-// date (newest first unless oldest), undated last, ties by ID. It keeps
-// only offset+limit rows in a heap rather than sorting all of sel.
+// date (newest first unless oldest), undated last, ties by ID.
 func (c *catalog) byDate(sel selection, oldest bool, offset, limit int) []string {
+	better := func(a, b int32) bool {
+		ra, rb := &c.rows[sel[a]], &c.rows[sel[b]]
+		if ra.date != rb.date {
+			switch {
+			case ra.date == noDate:
+				return false
+			case rb.date == noDate:
+				return true
+			case oldest:
+				return ra.date < rb.date
+			default:
+				return ra.date > rb.date
+			}
+		}
+		return ra.id < rb.id
+	}
+	ids, _ := c.page(sel, nil, better, offset, limit)
+	return ids
+}
+
+// byScore returns the IDs and scores of rows [offset, offset+limit) of
+// sel ordered by score (scores[n] is sel[n]'s), best first, ties by ID.
+func (c *catalog) byScore(sel selection, scores []float64, offset, limit int) ([]string, []float64) {
+	better := func(a, b int32) bool {
+		if scores[a] != scores[b] {
+			return scores[a] > scores[b]
+		}
+		return c.rows[sel[a]].id < c.rows[sel[b]].id
+	}
+	return c.page(sel, scores, better, offset, limit)
+}
+
+// page returns the IDs (and scores, when not nil) of the entries
+// [offset, offset+limit) of sel in the order better gives, where
+// better(a, b) compares positions in sel. It keeps only offset+limit
+// positions in a heap rather than sorting all of sel.
+func (c *catalog) page(sel selection, scores []float64, better func(a, b int32) bool, offset, limit int) ([]string, []float64) {
+	h := &topHeap{better: better}
 	k := offset + limit
-	h := &dateHeap{rows: c.rows, oldest: oldest}
-	for _, i := range sel {
+	for n := range sel {
 		if h.Len() < k {
-			heap.Push(h, i)
-		} else if h.better(i, h.idx[0]) {
-			h.idx[0] = i
+			heap.Push(h, int32(n))
+		} else if better(int32(n), h.idx[0]) {
+			h.idx[0] = int32(n)
 			heap.Fix(h, 0)
 		}
 	}
@@ -311,42 +371,28 @@ func (c *catalog) byDate(sel selection, oldest bool, offset, limit int) []string
 		ordered[n] = heap.Pop(h).(int32)
 	}
 	var ids []string
+	var out []float64
 	for n := offset; n < len(ordered); n++ {
-		ids = append(ids, c.rows[ordered[n]].id)
+		ids = append(ids, c.rows[sel[ordered[n]]].id)
+		if scores != nil {
+			out = append(out, scores[ordered[n]])
+		}
 	}
-	return ids
+	return ids, out
 }
 
-// dateHeap is a heap whose root is the worst of the best k rows seen.
-type dateHeap struct {
-	rows   []row
-	oldest bool
+// topHeap is a heap of positions whose root is the worst of the best k
+// seen.
+type topHeap struct {
+	better func(a, b int32) bool
 	idx    []int32
 }
 
-// better reports whether row a comes before row b in the result order.
-func (h *dateHeap) better(a, b int32) bool {
-	ra, rb := &h.rows[a], &h.rows[b]
-	if ra.date != rb.date {
-		switch {
-		case ra.date == noDate:
-			return false
-		case rb.date == noDate:
-			return true
-		case h.oldest:
-			return ra.date < rb.date
-		default:
-			return ra.date > rb.date
-		}
-	}
-	return ra.id < rb.id
-}
-
-func (h *dateHeap) Len() int           { return len(h.idx) }
-func (h *dateHeap) Less(i, j int) bool { return h.better(h.idx[j], h.idx[i]) }
-func (h *dateHeap) Swap(i, j int)      { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
-func (h *dateHeap) Push(x any)         { h.idx = append(h.idx, x.(int32)) }
-func (h *dateHeap) Pop() any {
+func (h *topHeap) Len() int           { return len(h.idx) }
+func (h *topHeap) Less(i, j int) bool { return h.better(h.idx[j], h.idx[i]) }
+func (h *topHeap) Swap(i, j int)      { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *topHeap) Push(x any)         { h.idx = append(h.idx, x.(int32)) }
+func (h *topHeap) Pop() any {
 	x := h.idx[len(h.idx)-1]
 	h.idx = h.idx[:len(h.idx)-1]
 	return x

@@ -139,6 +139,7 @@ type Index struct {
 	idx  bleve.Index
 	cat  *catalog
 	rows rowMaps
+	bufs sync.Pool // of *matchBuf
 }
 
 // Open opens the index at path, creating it when absent. An index built

@@ -155,9 +155,11 @@ var facetSizes = map[Facet]int{FacetKind: 10, FacetYear: 40, FacetStatus: 20, Fa
 // Search runs q. A query with an unknown facet or sort gives
 // foi.ErrInvalid.
 //
-// Bleve finds which entries match the text; the catalog filters them,
-// counts facets and orders them by date; bleve ranks the page by
-// relevance and supplies the stored fields.
+// Bleve finds which entries match the text, scoring them in the same
+// pass when the order is by relevance; the catalog filters them, counts
+// facets and picks the page by score or date; bleve then supplies the
+// page's stored fields. Filters do not change scores: a hit ranks the
+// same with or without them.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
 	if q.Limit <= 0 {
@@ -178,31 +180,45 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 
+	buf, _ := ix.bufs.Get().(*matchBuf)
+	if buf == nil {
+		buf = new(matchBuf)
+	}
+	defer ix.bufs.Put(buf)
+
 	out := &Result{}
+	srt := q.Sort
+	if srt == "" {
+		srt = SortRelevance
+		if pq.raw == "" {
+			srt = SortNewest
+		}
+	}
+	// Relevance order needs each match's score; dates come from the
+	// catalog.
+	scored := srt == SortRelevance && pq.raw != ""
 	var textQ query.Query
 	var sel selection
+	var scores []float64
 	if pq.raw != "" {
-		var err error
-		textQ = pq.query(false)
-		if sel, err = ix.matchRows(ctx, textQ); err != nil {
+		ref, err := ix.isReference(ctx, pq.raw)
+		if err != nil {
+			return nil, err
+		}
+		textQ = pq.query(false, ref)
+		if sel, scores, err = ix.matchRows(ctx, textQ, scored, buf); err != nil {
 			return nil, err
 		}
 		if len(sel) == 0 && len(pq.terms)+len(pq.phrases) > 1 {
-			textQ = pq.query(true)
-			if sel, err = ix.matchRows(ctx, textQ); err != nil {
+			textQ = pq.query(true, ref)
+			if sel, scores, err = ix.matchRows(ctx, textQ, scored, buf); err != nil {
 				return nil, err
 			}
 			out.AnyTerms = len(sel) > 0
 		}
 	}
-	srt := q.Sort
-	if srt == "" {
-		srt = SortRelevance
-		if textQ == nil {
-			srt = SortNewest
-		}
-	}
 	var pageIDs []string
+	var pageScores []float64
 	func() {
 		ix.cat.mu.RLock()
 		defer ix.cat.mu.RUnlock()
@@ -211,30 +227,36 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		if f, ok := ix.cat.compile(q.Filters); ok {
 			f.setDates(q.From, q.To)
-			sel = ix.cat.narrow(sel, &f)
+			sel, scores = ix.cat.narrow(sel, scores, &f)
 		} else {
-			sel = nil
+			sel, scores = nil, nil
 		}
 		out.Total = len(sel)
 		if q.Facets {
 			out.Facets = ix.cat.facets(sel)
 		}
-		if srt != SortRelevance || textQ == nil {
+		if scored {
+			pageIDs, pageScores = ix.cat.byScore(sel, scores, q.Offset, q.Limit)
+		} else {
 			pageIDs = ix.cat.byDate(sel, srt == SortOldest, q.Offset, q.Limit)
 		}
 	}()
 
 	var matches []*search.DocumentMatch
-	var err error
-	switch {
-	case out.Total == 0 || q.Offset >= out.Total:
-	case pageIDs != nil:
-		matches, err = ix.fetch(ctx, pageIDs, !q.NoSnippets)
-	default:
-		matches, err = ix.ranked(ctx, textQ, q, !q.NoSnippets)
+	if out.Total > 0 && q.Offset < out.Total {
+		var err error
+		if matches, err = ix.fetch(ctx, pageIDs, !q.NoSnippets); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, err
+	if pageScores != nil {
+		score := make(map[string]float64, len(pageIDs))
+		for i, id := range pageIDs {
+			score[id] = pageScores[i]
+		}
+		for _, h := range matches {
+			h.Score = score[h.ID]
+		}
 	}
 	memo := map[string][]string{}
 	for _, h := range matches {
@@ -288,9 +310,11 @@ func (ix *Index) parse(text string) parsedQuery {
 }
 
 // query returns the bleve query for the text: every term (or, with
-// anyTerms, any term) in the title or body and every phrase, or the
-// whole text as a reference.
-func (pq parsedQuery) query(anyTerms bool) query.Query {
+// anyTerms, any term) in the title or body and every phrase, or, when
+// ref is set, the whole text as a reference. Leaving out a reference no
+// entry has saves a level of disjunction over every match of a broad
+// search and scales all scores alike, so the order is the same.
+func (pq parsedQuery) query(anyTerms, ref bool) query.Query {
 	var clauses []query.Query
 	for _, t := range pq.terms {
 		clauses = append(clauses, termInTitleOrBody(t))
@@ -300,10 +324,13 @@ func (pq parsedQuery) query(anyTerms bool) query.Query {
 		title.SetBoost(3)
 		clauses = append(clauses, query.NewDisjunctionQuery([]query.Query{title, query.NewPhraseQuery(p, fieldBody)}))
 	}
-	ref := query.NewTermQuery(strings.ToLower(pq.raw))
-	ref.SetField(fieldReference)
-	ref.SetBoost(20)
-	alts := []query.Query{ref}
+	var alts []query.Query
+	if ref {
+		rq := query.NewTermQuery(strings.ToLower(pq.raw))
+		rq.SetField(fieldReference)
+		rq.SetBoost(20)
+		alts = append(alts, rq)
+	}
 	switch {
 	case len(clauses) == 1:
 		alts = append(alts, clauses[0])
@@ -312,7 +339,33 @@ func (pq parsedQuery) query(anyTerms bool) query.Query {
 	case len(clauses) > 1:
 		alts = append(alts, query.NewConjunctionQuery(clauses))
 	}
+	switch len(alts) {
+	case 0:
+		return query.NewMatchNoneQuery()
+	case 1:
+		return alts[0]
+	}
 	return query.NewDisjunctionQuery(alts)
+}
+
+// isReference reports whether some entry's reference is text (compared
+// as the reference field is analysed: whole and lower-cased).
+func (ix *Index) isReference(ctx context.Context, text string) (bool, error) {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return false, fmt.Errorf("search: %w", err)
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return false, fmt.Errorf("search: %w", err)
+	}
+	defer reader.Close()
+	tfr, err := reader.TermFieldReader(ctx, []byte(strings.ToLower(text)), fieldReference, false, false, false)
+	if err != nil {
+		return false, fmt.Errorf("search: %w", err)
+	}
+	defer tfr.Close()
+	return tfr.Count() > 0, nil
 }
 
 // hitFields are the stored fields a hit needs.
@@ -323,43 +376,6 @@ func hitFields(withBody bool) []string {
 		fs = append(fs, fieldBody)
 	}
 	return fs
-}
-
-// ranked returns a page of the entries matching textQ and q's filters,
-// best first.
-func (ix *Index) ranked(ctx context.Context, textQ query.Query, q Query, withBody bool) ([]*search.DocumentMatch, error) {
-	musts := []query.Query{textQ}
-	for _, f := range Facets { // a fixed order keeps the query deterministic
-		vals := q.Filters[f]
-		if len(vals) == 0 {
-			continue
-		}
-		var anyOf []query.Query
-		for _, v := range vals {
-			tq := query.NewTermQuery(v)
-			tq.SetField(f.field())
-			anyOf = append(anyOf, tq)
-		}
-		musts = append(musts, query.NewDisjunctionQuery(anyOf))
-	}
-	if !q.From.IsZero() || !q.To.IsZero() {
-		incl, excl := true, false // zero bounds are open
-		dq := query.NewDateRangeInclusiveQuery(q.From, q.To, &incl, &excl)
-		dq.SetField(fieldDate)
-		musts = append(musts, dq)
-	}
-	var qq query.Query = textQ
-	if len(musts) > 1 {
-		qq = query.NewConjunctionQuery(musts)
-	}
-	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
-	req.Fields = hitFields(withBody)
-	req.SortBy([]string{"-_score"})
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	return res.Hits, nil
 }
 
 // fetch returns the stored fields of the entries ids, in that order.

@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -263,5 +264,90 @@ func TestPersistDeleteAndReopen(t *testing.T) {
 	}
 	if err := ix.Put(ctx, []search.Entry{{Title: "no id"}}); !errors.Is(err, foi.ErrInvalid) {
 		t.Errorf("Put without ID: error = %v, want ErrInvalid", err)
+	}
+}
+
+// TestSearchRankingUnderFiltersAndPaging checks that relevance order is
+// the same whatever the filters and page: a filtered search lists the
+// unfiltered ranking's hits that pass the filter, in the same order, and
+// pages of one hit join up into the whole list. Ties are broken by ID,
+// so the order does not depend on how the index happens to be laid out.
+func TestSearchRankingUnderFiltersAndPaging(t *testing.T) {
+	ctx := context.Background()
+	ix, err := search.OpenMem(search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var es []search.Entry
+	statuses := []string{"successful", "not_held", "rejected"}
+	for i := 0; i < 30; i++ {
+		es = append(es, search.Entry{
+			ID: fmt.Sprintf("d%02d", i), Kind: "foi", Title: fmt.Sprintf("Request %d", i),
+			// i%5+1 mentions of "parking" among 40 other words, so that
+			// scores vary and some tie.
+			Body:   strings.Repeat("parking ", i%5+1) + strings.Repeat("words ", 40),
+			Status: statuses[i%3], Exemptions: []string{fmt.Sprintf("foia:%d", 40+i%2)},
+			Date: day("2024-01-01").AddDate(0, 0, i),
+		})
+	}
+	if err := ix.Put(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	all, err := ix.Search(ctx, search.Query{Text: "parking", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total != 30 || len(all.Hits) != 30 {
+		t.Fatalf("total %d, %d hits; want 30", all.Total, len(all.Hits))
+	}
+	for i := 1; i < len(all.Hits); i++ {
+		a, b := all.Hits[i-1], all.Hits[i]
+		if a.Score < b.Score || a.Score == b.Score && a.ID > b.ID {
+			t.Errorf("hit %d (%s %.4f) before hit %d (%s %.4f): want score descending, then ID", i-1, a.ID, a.Score, i, b.ID, b.Score)
+		}
+	}
+	byID := map[string]search.Entry{}
+	for _, e := range es {
+		byID[e.ID] = e
+	}
+	filters := []map[search.Facet][]string{
+		{search.FacetStatus: {"not_held"}},
+		{search.FacetStatus: {"successful", "rejected"}},
+		{search.FacetExemption: {"foia:41"}},
+	}
+	for _, f := range filters {
+		got, err := ix.Search(ctx, search.Query{Text: "parking", Filters: f, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, h := range all.Hits {
+			e := byID[h.ID]
+			ok := false
+			for _, v := range f[search.FacetStatus] {
+				ok = ok || e.Status == v
+			}
+			for _, v := range f[search.FacetExemption] {
+				ok = ok || e.Exemptions[0] == v
+			}
+			if ok {
+				want = append(want, h.ID)
+			}
+		}
+		if diff := cmp.Diff(want, hitIDs(got)); diff != "" {
+			t.Errorf("filters %v: hits (-want +got):\n%s", f, diff)
+		}
+	}
+	var paged []string
+	for off := 0; off < 30; off++ {
+		r, err := ix.Search(ctx, search.Query{Text: "parking", Offset: off, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, hitIDs(r)...)
+	}
+	if diff := cmp.Diff(hitIDs(all), paged); diff != "" {
+		t.Errorf("pages of one hit (-want +got):\n%s", diff)
 	}
 }

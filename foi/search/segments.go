@@ -59,24 +59,31 @@ func (rm *rowMaps) forSnapshot(snap *scorch.IndexSnapshot, cat *catalog) ([][]in
 }
 
 // matchRows returns the catalog rows of the documents matching qq, in no
-// particular order, without scoring them.
-func (ix *Index) matchRows(ctx context.Context, qq query.Query) (selection, error) {
+// particular order, and, when scored, each one's relevance score as
+// bleve computes it (scores[n] is rows[n]'s), so that one pass over the
+// matches serves filtering, facets and ranking.
+//
+// The results are appended to buf's slices, which a broad search fills
+// with 100,000 entries: reusing them spares the garbage collector.
+func (ix *Index) matchRows(ctx context.Context, qq query.Query, scored bool, buf *matchBuf) (rows selection, scores []float64, err error) {
+	rows, scores = buf.rows[:0], buf.scores[:0]
+	defer func() { buf.rows, buf.scores = rows[:0], scores[:0] }()
 	adv, err := ix.idx.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
 	reader, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
 	defer reader.Close()
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
-		return nil, fmt.Errorf("search: index reader is %T, not a scorch snapshot", reader)
+		return nil, nil, fmt.Errorf("search: index reader is %T, not a scorch snapshot", reader)
 	}
 	maps, err := ix.rows.forSnapshot(snap, ix.cat)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	offsets := make([]uint64, len(maps))
 	var running uint64
@@ -84,36 +91,58 @@ func (ix *Index) matchRows(ctx context.Context, qq query.Query) (selection, erro
 		offsets[i] = running
 		running += uint64(len(m))
 	}
-	s, err := qq.Searcher(ctx, snap, ix.idx.Mapping(), search.SearcherOptions{Score: "none"})
+	opts := search.SearcherOptions{Score: "none"}
+	if scored {
+		opts.Score = ""
+	}
+	s, err := qq.Searcher(ctx, snap, ix.idx.Mapping(), opts)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
 	defer s.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
-	var sel selection
+	seg := -1
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		dm, err := s.Next(sctx)
 		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+			return nil, nil, fmt.Errorf("search: %w", err)
 		}
 		if dm == nil {
 			break
 		}
+		// Matches come in index order, so the segment only moves on.
 		global := dm.IndexInternalID.Value()
-		seg := sort.Search(len(offsets), func(i int) bool { return offsets[i] > global }) - 1
+		if seg < 0 || global < offsets[seg] {
+			seg = sort.Search(len(offsets), func(i int) bool { return offsets[i] > global }) - 1
+		}
+		for seg+1 < len(offsets) && offsets[seg+1] <= global {
+			seg++
+		}
 		if seg >= 0 {
 			if local := global - offsets[seg]; local < uint64(len(maps[seg])) {
 				if row := maps[seg][local]; row >= 0 {
-					sel = append(sel, row)
+					rows = append(rows, row)
+					if scored {
+						scores = append(scores, dm.Score)
+					}
 				}
 			}
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	return sel, nil
+	if !scored {
+		return rows, nil, nil
+	}
+	return rows, scores, nil
+}
+
+// matchBuf holds the slices one search collects its matches in.
+type matchBuf struct {
+	rows   selection
+	scores []float64
 }
