@@ -163,29 +163,14 @@ func (p *Portal) lawAllowed(l foi.Law) bool {
 	return l == foi.LawFOIA || l == foi.LawEIR
 }
 
-// environmentWords suggest a request for environmental information (EIR
-// reg 2(1): the state of the air, water, soil and land, noise, waste,
-// emissions, energy, and the plans and measures that affect them).
-var environmentWords = []string{"air quality", "pollution", "emission", "nitrogen dioxide", "particulate", "noise",
-	"waste", "recycling", "landfill", "fly-tipping", "fly tipping", "contaminat", "flood", "drainage", "sewage",
-	"river", "water quality", "soil", "pesticide", "herbicide", "glyphosate", "tree", "hedge", "biodiversity",
-	"wildlife", "habitat", "green space", "climate", "carbon", "energy", "planning application", "land use",
-	"radiation", "asbestos", "environmental"}
-
 // detectLaw chooses between the information and environmental regimes
-// for a description, and says why.
+// for a description (foi.DetectLaw), and says why.
 func detectLaw(description string, nation foi.Nation) (foi.Law, string) {
-	info, env := foi.LawFOIA, foi.LawEIR
-	if nation == foi.NationScotland {
-		info, env = foi.LawFOISA, foi.LawEISR
+	law, term := foi.DetectLaw(description, nation)
+	if term != "" {
+		return law, "Your request mentions “" + term + "”, which is environmental information, so it is handled under the " + law.Title() + "."
 	}
-	d := strings.ToLower(description)
-	for _, w := range environmentWords {
-		if strings.Contains(d, w) {
-			return env, "Your request mentions “" + w + "”, which is environmental information, so it is handled under the " + env.Title() + "."
-		}
-	}
-	return info, "Your request is handled under the " + info.Title() + "."
+	return law, "Your request is handled under the " + law.Title() + "."
 }
 
 // check validates a public form without storing it.
