@@ -171,12 +171,16 @@ func (in *foiIntake) disclosureURL(e search.Entry) string {
 
 // Submit implements assistant.FOIIntake through foi.Service.Submit, which
 // validates the request, assigns the reference and computes the due day.
+// The law is chosen from the description as the portal's request form
+// chooses it (foi.DetectLaw), so a request for environmental information
+// is logged under the EIR (the EISR in Scotland) with an EIR reference.
 // Form problems become an *assistant.FOIFieldError for the first field
 // at fault.
 func (in *foiIntake) Submit(ctx context.Context, r assistant.FOIRequest) (assistant.FOIReceipt, error) {
+	law, _ := foi.DetectLaw(r.Description, in.svc.Nation)
 	ack, err := in.svc.Submit(ctx, foi.Intake{
 		Name: r.Name, Email: r.Email, Address: r.Address, Description: r.Description,
-		Actor: "requester",
+		Law: law, Actor: "requester",
 	})
 	var ves foi.ValidationErrors
 	if errors.As(err, &ves) && len(ves) > 0 {

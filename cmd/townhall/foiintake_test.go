@@ -16,6 +16,7 @@ import (
 	"github.com/townhall-civic/townhall/assistant/assistanttest"
 	"github.com/townhall-civic/townhall/assistant/llm"
 	"github.com/townhall-civic/townhall/foi"
+	"github.com/townhall-civic/townhall/foi/foitest"
 )
 
 // demoFOI ingests the demo council and imports its FOI sources into a
@@ -204,5 +205,47 @@ func TestServeFOIRequestOverWebChat(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), ref) {
 		t.Errorf("case list = %d, want %s listed", res.StatusCode, ref)
+	}
+}
+
+// TestFOIIntakeSubmitLaw checks the assistant's requests are logged under
+// the law the portal's form would choose: environmental information under
+// the EIR (the EISR in Scotland), with an EIR reference, the rest under
+// FOIA or FOISA.
+func TestFOIIntakeSubmitLaw(t *testing.T) {
+	received := time.Date(2026, 3, 12, 10, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name        string
+		nation      foi.Nation
+		description string
+		wantLaw     foi.Law
+		wantPrefix  string
+	}{
+		{"environmental", foi.NationEnglandWales, "Air quality readings near the waste depot in 2025", foi.LawEIR, "EIR-2026-"},
+		{"environmental in Scotland", foi.NationScotland, "Noise complaints about the quarry", foi.LawEISR, "EIR-2026-"},
+		{"information", foi.NationEnglandWales, "Spending on agency staff in 2025", foi.LawFOIA, "FOI-2026-"},
+		{"street is not tree", foi.NationEnglandWales, "Street lighting repairs on Mill Lane", foi.LawFOIA, "FOI-2026-"},
+		{"information in Scotland", foi.NationScotland, "Number of social workers", foi.LawFOISA, "FOI-2026-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			svc := foi.NewService(foitest.NewMemoryStore(), tt.nation, func() time.Time { return received })
+			in := &foiIntake{svc: svc}
+			rec, err := in.Submit(ctx, assistant.FOIRequest{Name: "Sam Jones", Email: "sam@example.org", Description: tt.description})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Law != tt.wantLaw.Title() || !strings.HasPrefix(rec.Reference, tt.wantPrefix) {
+				t.Errorf("receipt law %q reference %q, want %q and %s...", rec.Law, rec.Reference, tt.wantLaw.Title(), tt.wantPrefix)
+			}
+			rs, _, err := svc.Store.FindRequests(ctx, foi.RequestFilter{})
+			if err != nil || len(rs) != 1 {
+				t.Fatalf("logged %d requests (%v), want 1", len(rs), err)
+			}
+			if rs[0].Law != tt.wantLaw || rs[0].Reference != rec.Reference {
+				t.Errorf("logged law %s reference %s, want %s %s", rs[0].Law, rs[0].Reference, tt.wantLaw, rec.Reference)
+			}
+		})
 	}
 }
