@@ -280,33 +280,6 @@ func (w *windowClient) SendMessage(ctx context.Context, m channels.Outbound) (wh
 	return whatsapp.Result{ID: id}, err
 }
 
-func TestPoolHoldsOutsideWindow(t *testing.T) {
-	ctx := context.Background()
-	var mu sync.Mutex
-	open := false
-	wc := &windowClient{open: func() bool { mu.Lock(); defer mu.Unlock(); return open }}
-	f := newFixture(t, func(c *inbound.Config) { c.Senders[channels.WhatsApp] = wc })
-	to := channels.Identity{Channel: channels.WhatsApp, Address: "+447700900001"}
-	if _, err := f.pool.Sender().Send(ctx, channels.Outbound{To: to, Text: "Your report is logged."}); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the template", func() bool { return len(wc.texts()) == 1 })
-	waitFor(t, "the message held", func() bool { return states(t, f.db, inbound.KindOutbound)[inbound.StateHeld] == 1 })
-	mu.Lock()
-	open = true
-	mu.Unlock()
-	m := msg("w1", to.Address, "ok")
-	m.From = to
-	if err := f.pool.HandleInbound(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the held message and the answer", func() bool { return len(wc.texts()) == 3 })
-	got := wc.texts()
-	if got[0] != "[template]" || got[1] != "Your report is logged." || got[2] != "re: ok" {
-		t.Errorf("sent: got %q, want the template, then the held message, then the answer", got)
-	}
-}
-
 func TestTemporary(t *testing.T) {
 	tests := []struct {
 		name string

@@ -1,8 +1,6 @@
 package twilio
 
 import (
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -30,16 +28,11 @@ func signedForm(w http.ResponseWriter, r *http.Request, authToken, publicBase st
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return nil, false
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	body, ok := channels.ReadBody(w, r, limit)
+	if !ok {
 		return nil, false
 	}
-	params, err = url.ParseQuery(string(body))
+	params, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "malformed form", http.StatusBadRequest)
 		return nil, false

@@ -3,7 +3,6 @@ package whatsapp
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -83,13 +82,8 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	body, ok := channels.ReadBody(w, r, limit)
+	if !ok {
 		return
 	}
 	if !ValidSignature(h.AppSecret, body, r.Header.Get(SignatureHeader)) {

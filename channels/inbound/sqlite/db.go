@@ -21,15 +21,12 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
 	"github.com/townhall-civic/townhall/channels"
-	"github.com/townhall-civic/townhall/internal/sqlitemigrate"
+	"github.com/townhall-civic/townhall/channels/internal/sqlitedb"
 )
 
 //go:embed migrations/*.sql
@@ -70,32 +67,12 @@ type DB struct {
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*DB, error) {
-	if path == "" || strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("sqlite path %q: %w", path, channels.ErrInvalid)
-	}
-	common := "?_pragma=busy_timeout(" + strconv.FormatInt(busyTimeout.Milliseconds(), 10) + ")" +
-		"&_pragma=synchronous(FULL)"
-	write, err := sql.Open("sqlite", path+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	write, read, err := sqlitedb.Open(ctx, path, sqlitedb.Options{Synchronous: "FULL", BusyTimeout: busyTimeout,
+		Migrations: migrations, Pattern: "migrations/*.sql", ReadConns: 4}, channels.ErrInvalid)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	write.SetMaxOpenConns(1)
-	write.SetConnMaxIdleTime(0)
-	db := &DB{path: path, write: write}
-	if err := sqlitemigrate.Apply(ctx, write, migrations, "migrations/*.sql", path); err != nil {
-		write.Close()
 		return nil, err
 	}
-	// The read pool opens after migration, so the file is already in WAL
-	// mode (a persistent setting) and query_only cannot get in its way.
-	read, err := sql.Open("sqlite", path+common+"&_pragma=query_only(1)")
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	read.SetMaxOpenConns(4)
-	db.read = read
-	return db, nil
+	return &DB{path: path, write: write, read: read}, nil
 }
 
 // Close closes the database. Every write has already been committed.

@@ -23,7 +23,7 @@ import (
 	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/channels/webchat"
 
-	"github.com/townhall-civic/townhall/internal/sqlitemigrate"
+	"github.com/townhall-civic/townhall/channels/internal/sqlitedb"
 )
 
 //go:embed migrations/*.sql
@@ -44,37 +44,16 @@ var (
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*DB, error) {
-	if path == "" || strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("sqlite path %q: %w", path, webchat.ErrInvalid)
-	}
-	common := "?_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", path+common+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	write, read, err := sqlitedb.Open(ctx, path, sqlitedb.Options{Synchronous: "NORMAL", BusyTimeout: 10 * time.Second,
+		Migrations: migrations, Pattern: "migrations/*.sql", ReadConns: 4}, webchat.ErrInvalid)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	write.SetMaxOpenConns(1)
-	db := &DB{path: path, write: write}
-	if err := db.migrate(ctx); err != nil {
-		write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite", path+common+"&_pragma=query_only(1)")
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	read.SetMaxOpenConns(4)
-	db.read = read
-	return db, nil
+	return &DB{path: path, write: write, read: read}, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error { return errors.Join(db.read.Close(), db.write.Close()) }
-
-// migrate applies the embedded migrations the database has not seen.
-func (db *DB) migrate(ctx context.Context) error {
-	return sqlitemigrate.Apply(ctx, db.write, migrations, "migrations/*.sql", db.path)
-}
 
 // RecordMessage implements webchat.MessageLog.
 func (db *DB) RecordMessage(ctx context.Context, r webchat.MessageRecord) error {
