@@ -90,6 +90,18 @@ type Hybrid struct {
 	// Chunks fetches the text of hits an arm returned bare (see
 	// Query.Bare). Nil means arms are asked for whole chunks.
 	Chunks ChunkGetter
+	// Prior, if set, weighs each arm's candidates before they are cut to
+	// Depth (see Prior and SourcePriors): each arm fetches PriorDepth times
+	// Depth documents, rescales their scores and keeps its best Depth for
+	// fusion. Applied there rather than to the fused list, the prior
+	// chooses which documents are candidates at all: a page at rank 60 of
+	// an arm whose first 30 are other councils' payment records can take
+	// part in fusion. Fusion then sees only ranks, so the prior is not
+	// applied a second time. Nil leaves the arms as they are.
+	Prior func(q Query) func(h Hit) float64
+	// PriorDepth is how many times Depth each arm fetches when Prior is
+	// set; 0 means 3.
+	PriorDepth int
 }
 
 var _ Searcher = (*Hybrid)(nil)
@@ -113,12 +125,21 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 		hits []Hit
 		err  error
 	}
+	kw, vec := h.Keyword, h.Vector
+	if h.Prior != nil {
+		pd := h.PriorDepth
+		if pd <= 0 {
+			pd = 3
+		}
+		kw = &Prior{Searcher: kw, Depth: pd, Weight: h.Prior}
+		vec = &Prior{Searcher: vec, Depth: pd, Weight: h.Prior}
+	}
 	vc := make(chan res, 1)
 	go func() {
-		hits, err := h.Vector.Search(ctx, sub)
+		hits, err := vec.Search(ctx, sub)
 		vc <- res{hits, err}
 	}()
-	kh, kerr := h.Keyword.Search(ctx, sub)
+	kh, kerr := kw.Search(ctx, sub)
 	vr := <-vc
 	switch {
 	case kerr != nil && vr.err != nil:

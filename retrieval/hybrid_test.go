@@ -215,3 +215,67 @@ func TestIndexerWholeDocuments(t *testing.T) {
 		t.Errorf("after delete %d chunks remain, want 1", kw.Len())
 	}
 }
+
+func TestHybridPriorChoosesCandidates(t *testing.T) {
+	ctx := context.Background()
+	// The keyword arm ranks six payment records above the page; the
+	// vector arm finds nothing.
+	ranked := []string{"rec1", "rec2", "rec3", "rec4", "rec5", "rec6", "page"}
+	var asked []int
+	keyword := retrieval.SearcherFunc(func(_ context.Context, q retrieval.Query) ([]retrieval.Hit, error) {
+		asked = append(asked, q.Limit)
+		var out []retrieval.Hit
+		for i, d := range ranked {
+			if i == q.Limit {
+				break
+			}
+			h := hit(d, 0)
+			h.Score = float64(len(ranked) - i)
+			out = append(out, h)
+		}
+		return out, nil
+	})
+	none := retrieval.SearcherFunc(func(context.Context, retrieval.Query) ([]retrieval.Hit, error) { return nil, nil })
+	demoteRecords := func(retrieval.Query) func(retrieval.Hit) float64 {
+		return func(h retrieval.Hit) float64 {
+			if h.Chunk.DocID[:3] == "rec" {
+				return 0.1
+			}
+			return 1
+		}
+	}
+	tests := []struct {
+		name      string
+		prior     func(retrieval.Query) func(retrieval.Hit) float64
+		wantFirst string
+		wantAsked int
+		wantPage  bool
+	}{
+		{name: "without a prior the arm's first five are the candidates", wantFirst: "rec1", wantAsked: 5},
+		{name: "the prior picks the page from three times as many", prior: demoteRecords, wantFirst: "page", wantAsked: 15, wantPage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked = nil
+			h := &retrieval.Hybrid{Keyword: keyword, Vector: none, Depth: 5, Prior: tt.prior}
+			got, err := h.Search(ctx, retrieval.Query{Text: "how much did the council pay", Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 3 || got[0].Chunk.DocID != tt.wantFirst {
+				t.Errorf("got %v, want 3 hits starting with %s", docs(got), tt.wantFirst)
+			}
+			if len(asked) != 1 || asked[0] != tt.wantAsked {
+				t.Errorf("keyword arm asked for %v hits, want [%d]", asked, tt.wantAsked)
+			}
+			all, _ := h.Search(ctx, retrieval.Query{Text: "how much did the council pay", Limit: 5})
+			hasPage := false
+			for _, d := range docs(all) {
+				hasPage = hasPage || d == "page"
+			}
+			if hasPage != tt.wantPage {
+				t.Errorf("page among %v: %v, want %v", docs(all), hasPage, tt.wantPage)
+			}
+		})
+	}
+}

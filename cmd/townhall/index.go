@@ -116,6 +116,9 @@ func (is *indexStore) searcher(name string) (retrieval.Searcher, error) {
 	if err != nil || (name != "" && name != "hybrid") {
 		return s, err
 	}
+	if ps, ok := is.store.retrievalBackend.(priorSearcher); ok {
+		return ps.PriorSearcher(is.sourcePriors())
+	}
 	return &retrieval.Prior{Searcher: s, Depth: 5, Chunks: is.store.Chunks(), Weight: is.sourcePriors()}, nil
 }
 

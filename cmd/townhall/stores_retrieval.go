@@ -53,13 +53,26 @@ func openRetrieval(ctx context.Context, se storeEnv, manifestPath, dataDir strin
 		}
 		return &retrievalStore{retrievalBackend: pgRetrieval{st}, Backend: storePostgres, Rebuilt: st.Rebuilt}, nil
 	default:
-		st, err := local.Open(dataDir, local.Options{Embed: emb, EmbedderID: embedderID, Dim: dim})
+		// Rerank: with the source priors applied inside the arms
+		// (PriorSearcher) the reranker helps on both the development and
+		// the held-out suites (docs/retrieval.md).
+		st, err := local.Open(dataDir, local.Options{Embed: emb, EmbedderID: embedderID, Dim: dim, Rerank: true})
 		if err != nil {
 			return nil, fmt.Errorf("open index %s: %w", dataDir, err)
 		}
 		return &retrievalStore{retrievalBackend: localRetrieval{st}, Backend: storeLocal, Rebuilt: st.Rebuilt}, nil
 	}
 }
+
+// priorSearcher is an optional ability of a retrieval backend: a hybrid
+// retriever that applies the source priors itself, inside its arms, where
+// they choose the candidates fusion sees. Its results must not be wrapped
+// in retrieval.Prior again. The embedded store has it.
+type priorSearcher interface {
+	PriorSearcher(prior func(retrieval.Query) func(retrieval.Hit) float64) (retrieval.Searcher, error)
+}
+
+var _ priorSearcher = localRetrieval{}
 
 // localRetrieval adapts the embedded store.
 type localRetrieval struct{ *local.Store }

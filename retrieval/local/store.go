@@ -49,11 +49,15 @@ type Options struct {
 	// FusionK is the reciprocal rank fusion constant; 0 means 10.
 	FusionK float64
 	// Rerank makes the hybrid retriever re-read its best fused candidates
-	// (retrieval.Rerank). It is off by default: on the development suite
-	// it lifts recall@5 and MRR, but on the held-out check MRR dips by one
-	// rank step and the extractive composer cites the expected source
-	// less often (docs/retrieval.md).
+	// (retrieval.Rerank). Alone (source priors applied after fusion) it
+	// lifts recall@5 and MRR on the development suite but not on the
+	// held-out check; with the priors applied inside the arms
+	// (PriorSearcher) it helps both, and townhall turns it on for that
+	// retriever (docs/retrieval.md).
 	Rerank bool
+	// PriorDepth is how many times its fusion depth each arm fetches for
+	// the source priors to choose from (PriorSearcher); 0 means 3.
+	PriorDepth int
 	// RerankDepth is how many fused documents are re-read; 0 means 30.
 	RerankDepth int
 	// RerankWeights weight the reranker's features; the zero value means
@@ -179,7 +183,7 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 			return s.keyword, nil
 		}
 		if !s.opt.Rerank {
-			return s.hybrid(), nil
+			return s.hybrid(nil), nil
 		}
 		return s.Reranker()
 	case "bm25":
@@ -192,8 +196,26 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 	return nil, fmt.Errorf("unknown retriever %q (want hybrid, bm25, keyword or vector): %w", name, retrieval.ErrInvalid)
 }
 
-// hybrid is the fusion of the keyword and vector arms.
-func (s *Store) hybrid() *retrieval.Hybrid {
+// PriorSearcher returns the hybrid retriever with source priors (see
+// retrieval.SourcePriors) applied inside each arm, where they choose the
+// candidates fusion sees (retrieval.Hybrid.Prior), reranked when
+// Options.Rerank is set. The caller must not apply the priors again to its
+// results. It is an error wrapping retrieval.ErrInvalid for a store
+// without an embedder.
+func (s *Store) PriorSearcher(prior func(retrieval.Query) func(retrieval.Hit) float64) (retrieval.Searcher, error) {
+	if s.vectors == nil {
+		return nil, fmt.Errorf("the hybrid retriever needs an embedder: %w", retrieval.ErrInvalid)
+	}
+	h := s.hybrid(prior)
+	if !s.opt.Rerank {
+		return h, nil
+	}
+	return s.rerank(h), nil
+}
+
+// hybrid is the fusion of the keyword and vector arms, with prior (if
+// not nil) weighing each arm's candidates.
+func (s *Store) hybrid(prior func(retrieval.Query) func(retrieval.Hit) float64) *retrieval.Hybrid {
 	v := &retrieval.Vector{Index: s.vectors, Chunks: s.keyword, Embed: s.opt.Embed}
 	var kw retrieval.Searcher = s.keyword.Plain()
 	if s.opt.HybridKeyword == "tuned" {
@@ -206,7 +228,7 @@ func (s *Store) hybrid() *retrieval.Hybrid {
 	if k == 0 {
 		k = 10
 	}
-	return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, K: k, Chunks: s.keyword}
+	return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, K: k, Chunks: s.keyword, Prior: prior, PriorDepth: s.opt.PriorDepth}
 }
 
 // Reranker returns the hybrid retriever with reranking, whatever
@@ -217,10 +239,15 @@ func (s *Store) Reranker() (*retrieval.Rerank, error) {
 	if s.vectors == nil {
 		return nil, fmt.Errorf("the reranker needs an embedder: %w", retrieval.ErrInvalid)
 	}
+	return s.rerank(s.hybrid(nil)), nil
+}
+
+// rerank wraps searcher in the reranker configured by the options.
+func (s *Store) rerank(searcher retrieval.Searcher) *retrieval.Rerank {
 	return &retrieval.Rerank{
-		Searcher: s.hybrid(), Chunks: s.keyword, Depth: s.opt.RerankDepth, Weights: s.opt.RerankWeights,
+		Searcher: searcher, Chunks: s.keyword, Depth: s.opt.RerankDepth, Weights: s.opt.RerankWeights,
 		QueryTerms: s.keyword.QueryTerms, Terms: s.keyword.Terms,
-	}, nil
+	}
 }
 
 // Catalog returns the store's catalog of ingested files.
