@@ -47,16 +47,33 @@ var _ channels.DeliveryHandler = (*Pool)(nil)
 //     delivered): sent again after the job's backoff, while attempts
 //     remain;
 //   - anything else: dead, with the provider's error, for an operator.
+//
+// A failure reported for an id with no recorded send is recorded again
+// a few times over a second, since the report can overtake the worker
+// that is about to record the send.
 func (p *Pool) HandleDelivery(ctx context.Context, d channels.Delivery) error {
 	ds, ok := p.cfg.Store.(DeliveryStore)
 	if !ok {
 		return nil
 	}
 	var after Result
-	found, err := ds.RecordDelivery(ctx, d, func(attempts int) (Result, bool) {
+	decide := func(attempts int) (Result, bool) {
 		after = p.afterFailure(d, attempts)
 		return after, true
-	})
+	}
+	found, err := ds.RecordDelivery(ctx, d, decide)
+	// A failure can be reported before the worker that sent the message
+	// has recorded its id (the provider answers the send, then calls
+	// back at once). Give the worker a moment, then record again: the
+	// same report now finds the send and decides its job.
+	for i := 0; err == nil && !found && d.State.Failed() && i < 4; i++ {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("inbound: %w", ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+		found, err = ds.RecordDelivery(ctx, d, decide)
+	}
 	if err != nil {
 		return fmt.Errorf("inbound: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/townhall-civic/townhall/channels"
 	"github.com/townhall-civic/townhall/channels/inbound"
@@ -156,5 +157,49 @@ func TestPoolOneTemplateForHeldReplies(t *testing.T) {
 	want := append(append([]string{"[template]"}, replies...), "re: what is the news?")
 	if got := wc.texts(); !slices.Equal(got, want) {
 		t.Errorf("sent: got %q, want %q", got, want)
+	}
+}
+
+// earlyReporter is a sender whose provider reports the first message
+// undelivered before the send has even returned.
+type earlyReporter struct {
+	fakeSender
+	pool *inbound.Pool
+	once sync.Once
+	done chan error
+}
+
+func (e *earlyReporter) Send(ctx context.Context, m channels.Outbound) (string, error) {
+	id, err := e.fakeSender.Send(ctx, m)
+	e.once.Do(func() {
+		d, perr := twilio.ParseStatus(url.Values{"MessageSid": {id}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}, "To": {m.To.Address}})
+		if perr != nil {
+			e.done <- perr
+			return
+		}
+		go func() { e.done <- e.pool.HandleDelivery(context.Background(), d) }()
+		time.Sleep(50 * time.Millisecond) // the report is in before the send is recorded
+	})
+	return id, err
+}
+
+func TestPoolDeliveryReportBeforeSendRecorded(t *testing.T) {
+	ctx := context.Background()
+	er := &earlyReporter{done: make(chan error, 1)}
+	f := newFixture(t, func(c *inbound.Config) { c.Senders[channels.SMS] = er })
+	er.pool = f.pool
+	if err := f.pool.HandleInbound(ctx, msg("SMin", "+447700900001", "hello")); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-er.done; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the answer sent again", func() bool { return len(er.texts()) == 2 })
+	jobs, err := f.db.FindJobs(ctx, inbound.KindOutbound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 1 || jobs[0].Attempts != 2 {
+		t.Errorf("jobs: %+v; want one sent twice", jobs)
 	}
 }
