@@ -11,7 +11,52 @@ const (
 	// CodeReengagement is "Re-engagement message": more than 24 hours
 	// have passed since the user last replied.
 	CodeReengagement = 131047
+	// CodeRateLimit is "Rate limit hit": too many messages from the
+	// business number.
+	CodeRateLimit = 130429
+	// CodePairRateLimit is "Spam rate limit hit": too many messages to
+	// the same user in a short time.
+	CodePairRateLimit = 131056
+	// CodeServiceUnavailable is "Service unavailable".
+	CodeServiceUnavailable = 131016
+	// CodeUndeliverable is "Message undeliverable": not a WhatsApp user,
+	// or one who cannot receive it.
+	CodeUndeliverable = 131026
 )
+
+// DeliveryError is a failed message as a webhook status reports it
+// (status "failed", errors[0].code and title).
+type DeliveryError struct {
+	Code  int // 0 when Meta sent no error
+	Title string
+}
+
+func (e *DeliveryError) Error() string {
+	return fmt.Sprintf("whatsapp: message failed (code %d %s)", e.Code, e.Title)
+}
+
+// Unwrap classifies the error: re-engagement is
+// channels.ErrOutsideWindow, an undeliverable message channels.ErrInvalid.
+func (e *DeliveryError) Unwrap() error {
+	switch e.Code {
+	case CodeReengagement:
+		return channels.ErrOutsideWindow
+	case CodeUndeliverable:
+		return channels.ErrInvalid
+	}
+	return nil
+}
+
+// Temporary reports whether sending the message again later is safe and
+// may succeed: Meta failed it for a rate limit or an outage, so it did
+// not arrive, and the cause passes.
+func (e *DeliveryError) Temporary() bool {
+	switch e.Code {
+	case CodeRateLimit, CodePairRateLimit, CodeServiceUnavailable:
+		return true
+	}
+	return false
+}
 
 // Error is an error response from the Graph API:
 // {"error": {"message", "type", "code", "error_subcode", "error_data":

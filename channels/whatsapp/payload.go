@@ -30,9 +30,24 @@ type changeValue struct {
 		PhoneNumberID      string `json:"phone_number_id"`
 	} `json:"metadata"`
 	Messages []message `json:"messages"`
-	// Statuses (sent, delivered, read, failed) are acknowledged and
-	// ignored: Townhall does not track delivery.
-	Statuses []json.RawMessage `json:"statuses"`
+	// Statuses report on messages Townhall sent: sent, delivered, read,
+	// failed (ParseStatuses).
+	Statuses []status `json:"statuses"`
+}
+
+type status struct {
+	ID          string `json:"id"`
+	Status      string `json:"status"`
+	Timestamp   string `json:"timestamp"`
+	RecipientID string `json:"recipient_id"`
+	Errors      []struct {
+		Code      int    `json:"code"`
+		Title     string `json:"title"`
+		Message   string `json:"message"`
+		ErrorData struct {
+			Details string `json:"details"`
+		} `json:"error_data"`
+	} `json:"errors"`
 }
 
 type message struct {
@@ -86,12 +101,9 @@ type media struct {
 // stickers, contacts, captionless media, types Meta adds later) is
 // KindUnsupported. Received is the message's timestamp, zero if absent.
 func Parse(body []byte) ([]channels.Inbound, error) {
-	var n notification
-	if err := json.Unmarshal(body, &n); err != nil {
-		return nil, fmt.Errorf("%w: %v", channels.ErrInvalid, err)
-	}
-	if n.Object != "whatsapp_business_account" {
-		return nil, nil
+	n, err := parseNotification(body)
+	if err != nil || n == nil {
+		return nil, err
 	}
 	var out []channels.Inbound
 	for _, e := range n.Entry {
@@ -101,6 +113,60 @@ func Parse(body []byte) ([]channels.Inbound, error) {
 				if ok {
 					out = append(out, in)
 				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// parseNotification decodes a webhook body; nil for another object than
+// a WhatsApp business account.
+func parseNotification(body []byte) (*notification, error) {
+	var n notification
+	if err := json.Unmarshal(body, &n); err != nil {
+		return nil, fmt.Errorf("%w: %v", channels.ErrInvalid, err)
+	}
+	if n.Object != "whatsapp_business_account" {
+		return nil, nil
+	}
+	return &n, nil
+}
+
+// ParseStatuses reads a webhook notification body's delivery reports on
+// messages Townhall sent: the wamid, the status (sent, delivered, read,
+// failed) and, for a failure, the first error's code as a
+// *DeliveryError. Errors are as for Parse; a status without an id or a
+// status word is skipped.
+func ParseStatuses(body []byte) ([]channels.Delivery, error) {
+	n, err := parseNotification(body)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	var out []channels.Delivery
+	for _, e := range n.Entry {
+		for _, c := range e.Changes {
+			for _, st := range c.Value.Statuses {
+				d := channels.Delivery{
+					ProviderID: channels.CleanField(st.ID, 256),
+					State:      channels.DeliveryState(channels.CleanField(st.Status, 32)),
+					To:         channels.Identity{Channel: channels.WhatsApp, Address: "+" + strings.TrimPrefix(channels.CleanField(st.RecipientID, 32), "+")},
+				}
+				if d.ProviderID == "" || d.State == "" {
+					continue
+				}
+				if s, err := strconv.ParseInt(st.Timestamp, 10, 64); err == nil && s > 0 {
+					d.At = time.Unix(s, 0).UTC()
+				}
+				if d.State.Failed() {
+					de := &DeliveryError{}
+					if len(st.Errors) > 0 {
+						x := st.Errors[0]
+						de.Code, de.Title = x.Code, channels.CleanField(x.Title, 200)
+						d.ErrorCode = strconv.Itoa(x.Code)
+					}
+					d.Err = de
+				}
+				out = append(out, d)
 			}
 		}
 	}

@@ -26,8 +26,8 @@ const DefaultMaxBodyBytes = 1 << 20
 // POST caps the body (413), verifies X-Hub-Signature-256 over the raw
 // bytes (403; nothing is parsed, stored or handed on), parses it (400 if
 // it is not JSON), and for each message: skips a wamid already seen,
-// records the time in Window, and hands it to Handler. It replies 200 with
-// no body. A Handler failure is a 500, after the wamid is forgotten (if
+// records the time in Window, and hands it to Handler; then hands each
+// delivery report (statuses) to Deliveries. It replies 200 with no body. A Handler failure is a 500, after the wamid is forgotten (if
 // Dedup is a channels.Forgetter), so Meta's retry is handled; messages of
 // the batch already handed on are skipped on retry.
 type Webhook struct {
@@ -41,6 +41,9 @@ type Webhook struct {
 	Dedup channels.Deduper
 	// Window, if set, records each user's last message time for Client.
 	Window Window
+	// Deliveries, if set, receives the notifications' delivery reports
+	// (statuses) on messages Townhall sent. If nil they are ignored.
+	Deliveries channels.DeliveryHandler
 	// MaxBodyBytes caps the request body; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// Now is the clock; nil means time.Now.
@@ -100,6 +103,19 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) {
 			h.logger().ErrorContext(r.Context(), "whatsapp webhook", "wamid", m.ProviderID, "err", err)
 			http.Error(w, "temporary failure", http.StatusInternalServerError)
 			return
+		}
+	}
+	if h.Deliveries != nil {
+		// Parse succeeded, so the body is a notification.
+		reports, _ := ParseStatuses(body)
+		for _, d := range reports {
+			// Reports never move a message back, so a redelivered
+			// notification needs no de-duplication.
+			if err := h.Deliveries.HandleDelivery(r.Context(), d); err != nil {
+				h.logger().ErrorContext(r.Context(), "whatsapp webhook status", "wamid", d.ProviderID, "err", err)
+				http.Error(w, "temporary failure", http.StatusInternalServerError)
+				return
+			}
 		}
 	}
 	w.WriteHeader(http.StatusOK)

@@ -218,7 +218,7 @@ func (m *messaging) mount(mux *http.ServeMux, chat *webchat.Server, conversation
 		// message, so the webhook needs no Window of its own.
 		mux.Handle("/channels/whatsapp", &whatsapp.Webhook{
 			VerifyToken: m.env.WhatsAppVerifyToken, AppSecret: m.env.WhatsAppAppSecret,
-			Handler: m.pool, Dedup: m.db, Logger: m.logger,
+			Handler: m.pool, Dedup: m.db, Deliveries: m.pool, Logger: m.logger,
 		})
 		m.logger.Info("WhatsApp webhook at /channels/whatsapp")
 	}

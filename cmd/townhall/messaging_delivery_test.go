@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -185,4 +186,43 @@ func TestWhatsAppThroughTwilioWindow(t *testing.T) {
 	if sent[5].Get("Body") == "" || sent[5].Has("ContentSid") {
 		t.Errorf("answer to the new message: %v", sent[5])
 	}
+}
+
+// TestWhatsAppDeliveryReport follows an answer through Meta's delivery
+// reports: "sent" is recorded; a failure for the 24-hour window (131047,
+// which happens only if Townhall's record of the window was wrong) sends
+// the approved template and holds the answer for when the resident
+// writes again; a forged report changes nothing.
+func TestWhatsAppDeliveryReport(t *testing.T) {
+	s, fake := startMessagingServer(t)
+	text := fmt.Sprintf(`{"from":%q,"id":"wamid.HBgLNDQ3NzAwOTAwNDU2FQIAEhgUM0EwMw==","timestamp":"%d","type":"text","text":{"body":"when is my bin collected?"}}`,
+		testResidentWA, time.Now().Unix())
+	if got := postWhatsApp(t, s, text, testWASecret); got != http.StatusOK {
+		t.Fatalf("webhook: got %d", got)
+	}
+	waitUntil(t, "the answer", func() bool { return len(fake.waSent()) == 1 })
+	waitUntil(t, "the send recorded", func() bool { st, _ := outboundJob(t, s, 1); return st == inbound.StateDone })
+	status := func(st, errs, secret string) int {
+		return postWhatsAppSigned(t, s, fmt.Sprintf(`"statuses":[{"id":"wamid.out1","status":%q,"timestamp":"%d","recipient_id":%q%s}]`,
+			st, time.Now().Unix(), testResidentWA, errs), secret)
+	}
+	if got := status("sent", "", testWASecret); got != http.StatusOK {
+		t.Fatalf("sent report: got %d", got)
+	}
+	if _, d := outboundJob(t, s, 1); d != channels.DeliverySent {
+		t.Errorf("after the sent report: delivery %q, want sent", d)
+	}
+	window := `,"errors":[{"code":131047,"title":"Re-engagement message","message":"Re-engagement message",
+		"error_data":{"details":"Message failed to send because more than 24 hours have passed since the customer last replied to this number."}}]`
+	if got := status("failed", window, "not-the-secret"); got != http.StatusForbidden {
+		t.Errorf("forged report: got %d, want 403", got)
+	}
+	if got := status("failed", window, testWASecret); got != http.StatusOK {
+		t.Fatalf("failed report: got %d", got)
+	}
+	waitUntil(t, "the template", func() bool { return len(fake.waSent()) == 2 })
+	if tpl := fake.waSent()[1]; tpl["type"] != "template" {
+		t.Errorf("after 131047 sent %v, want the template", tpl)
+	}
+	waitUntil(t, "the answer held", func() bool { st, _ := outboundJob(t, s, 1); return st == inbound.StateHeld })
 }

@@ -154,9 +154,20 @@ func goodTwilioSig(form url.Values) string {
 // postWhatsApp posts a Cloud API notification carrying one message.
 func postWhatsApp(t *testing.T, s *Server, message string, secret string) int {
 	t.Helper()
+	return postWhatsAppSigned(t, s, fmt.Sprintf(`"contacts":[{"profile":{"name":"Sam"},"wa_id":%q}],"messages":[%s]`, testResidentWA, message), secret)
+}
+
+// postWhatsAppValue posts a signed notification whose change value holds
+// fields (messages, statuses) beside its metadata.
+func postWhatsAppValue(t *testing.T, s *Server, fields string) int {
+	t.Helper()
+	return postWhatsAppSigned(t, s, fields, testWASecret)
+}
+
+func postWhatsAppSigned(t *testing.T, s *Server, fields, secret string) int {
+	t.Helper()
 	body := fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"WABA1","changes":[{"field":"messages","value":{
-		"messaging_product":"whatsapp","metadata":{"display_phone_number":"447700900998","phone_number_id":%q},
-		"contacts":[{"profile":{"name":"Sam"},"wa_id":%q}],"messages":[%s]}}]}]}`, testWAPhoneID, testResidentWA, message)
+		"messaging_product":"whatsapp","metadata":{"display_phone_number":"447700900998","phone_number_id":%q},%s}}]}]}`, testWAPhoneID, fields)
 	req, _ := http.NewRequest(http.MethodPost, "http://"+s.Addr()+"/channels/whatsapp", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(whatsapp.SignatureHeader, whatsapp.Sign(secret, []byte(body)))
