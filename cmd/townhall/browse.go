@@ -41,6 +41,7 @@ func (s *Server) mountBrowse(mux *http.ServeMux, env config) {
 		Council:    s.store.manifest.Council,
 		Stylesheet: css,
 		Script:     govuk,
+		Officers:   env.FOI.Officers,
 		Logger:     s.cfg.Logger,
 	})
 	if err != nil {

@@ -10,10 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var navLinkRe = regexp.MustCompile(`(?s)<a class="govuk-service-navigation__link" href="([^"]+)"[^>]*>([^<]+)</a>`)
+var navLinkRe = regexp.MustCompile(`(?s)<a class="govuk-service-navigation__link" href="([^"]+)"([^>]*)>([^<]+)</a>`)
 
-// navLinks returns the service navigation's links of the page at url.
-func navLinks(t *testing.T, url string) (int, []string) {
+// navLinks returns the service navigation's links of the page at url,
+// as "href text", and the one marked as the current section.
+func navLinks(t *testing.T, url string) (status int, links []string, current string) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -29,33 +30,49 @@ func navLinks(t *testing.T, url string) (int, []string) {
 	if start < 0 || end < start {
 		t.Fatalf("%s: no service navigation", url)
 	}
-	var out []string
 	for _, m := range navLinkRe.FindAllStringSubmatch(body[start:end], -1) {
-		out = append(out, m[1]+" "+m[2])
+		link := m[1] + " " + m[3]
+		links = append(links, link)
+		if strings.Contains(m[2], `aria-current="true"`) {
+			current = link
+		}
 	}
-	return resp.StatusCode, out
+	return resp.StatusCode, links, current
 }
 
-// TestBrowseNavMatchesPortal serves the demo council and checks that the
-// spending, contracts and budgets pages (their own layout) show the same
-// navigation as the portal's pages, and that the budgets page lists the
-// demo budget book's pages.
+// TestBrowseNavMatchesPortal serves the demo council with the officers'
+// pages on and checks that the spending, contracts and budgets pages,
+// which are rendered in the portal's layout, show the portal's
+// navigation (with the officers' Cases link, as tests come from
+// loopback) with their own section marked as current, and that the
+// budgets page lists the demo budget book's pages.
 func TestBrowseNavMatchesPortal(t *testing.T) {
-	s := startDemoServer(t, map[string]string{"TOWNHALL_FOI_DB": t.TempDir() + "/foi.db"})
+	s := startDemoServer(t, map[string]string{"TOWNHALL_FOI_DB": t.TempDir() + "/foi.db", "TOWNHALL_FOI_OFFICERS": "1"})
 	base := "http://" + s.Addr()
-	_, want := navLinks(t, base+"/foi/")
-	for _, l := range []string{"/foi/spending Spending", "/foi/contracts Contracts", "/foi/budgets Budgets"} {
+	_, want, current := navLinks(t, base+"/foi/")
+	if current != "/foi/ Search responses" {
+		t.Errorf("the portal's search page marks %q as current, want its own link", current)
+	}
+	for _, l := range []string{"/foi/spending Spending", "/foi/contracts Contracts", "/foi/budgets Budgets", "/foi/cases Cases"} {
 		if !strings.Contains(strings.Join(want, "\n"), l) {
 			t.Errorf("the portal's navigation lacks %q: %q", l, want)
 		}
 	}
-	for _, path := range []string{"/foi/spending", "/foi/contracts", "/foi/budgets"} {
-		code, got := navLinks(t, base+path)
+	for _, tc := range []struct{ path, current string }{
+		{"/foi/spending", "/foi/spending Spending"},
+		{"/foi/spending/totals?by=supplier", "/foi/spending Spending"},
+		{"/foi/contracts", "/foi/contracts Contracts"},
+		{"/foi/budgets", "/foi/budgets Budgets"},
+	} {
+		code, got, cur := navLinks(t, base+tc.path)
 		if code != http.StatusOK {
-			t.Errorf("%s: status %d", path, code)
+			t.Errorf("%s: status %d", tc.path, code)
 		}
 		if d := cmp.Diff(want, got); d != "" {
-			t.Errorf("%s navigation differs from the portal's (-portal +browser):\n%s", path, d)
+			t.Errorf("%s navigation differs from the portal's (-portal +browser):\n%s", tc.path, d)
+		}
+		if cur != tc.current {
+			t.Errorf("%s marks %q as current, want %q", tc.path, cur, tc.current)
 		}
 	}
 	resp, err := http.Get(base + "/foi/budgets")

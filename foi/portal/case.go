@@ -82,7 +82,7 @@ func (p *Portal) handleCases(w http.ResponseWriter, r *http.Request) {
 		view.Total = len(view.Cases)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, http.StatusOK, "cases", pageData{Title: "FOI cases", Nav: "cases", Data: view})
+	p.render(w, r, http.StatusOK, "cases", Page{Title: "FOI cases", Nav: "cases", Data: view})
 }
 
 func (p *Portal) handleCase(w http.ResponseWriter, r *http.Request) {
@@ -107,7 +107,7 @@ func (p *Portal) handleCase(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, http.StatusOK, "case", pageData{Title: req.Reference, Nav: "cases", Data: view})
+	p.render(w, r, http.StatusOK, "case", Page{Title: req.Reference, Nav: "cases", Data: view})
 }
 
 // workflowStatuses are the statuses an officer can set, in menu order.
@@ -197,7 +197,7 @@ func (p *Portal) handleCaseAssign(w http.ResponseWriter, r *http.Request) {
 
 func (p *Portal) handleCaseNewForm(w http.ResponseWriter, r *http.Request) {
 	view := requestView{Laws: p.lawChoices("auto"), Officer: true, Action: "/foi/cases/new"}
-	p.render(w, r, http.StatusOK, "request", pageData{Title: "Log a request", Nav: "cases", Data: view})
+	p.render(w, r, http.StatusOK, "request", Page{Title: "Log a request", Nav: "cases", Data: view})
 }
 
 // handleCaseNew logs a request that came by letter or email, with the

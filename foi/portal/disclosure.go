@@ -61,7 +61,7 @@ func (p *Portal) handleDisclosure(w http.ResponseWriter, r *http.Request) {
 			Type: string(e.Type), Explanation: exemptionTypeText[e.Type]})
 	}
 	view.Related, view.RelatedChecked = p.related(r.Context(), d.Title+"\n"+d.RequestText, 5)
-	p.render(w, r, http.StatusOK, "disclosure", pageData{Title: d.Title, Nav: "search", Data: view})
+	p.render(w, r, http.StatusOK, "disclosure", Page{Title: d.Title, Nav: "search", Data: view})
 }
 
 // related finds published datasets and pages about text in the main

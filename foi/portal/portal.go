@@ -88,6 +88,7 @@ type Config struct {
 // Portal serves the FOI pages. Create it with New.
 type Portal struct {
 	cfg    Config
+	layout Layout
 	pages  map[string]*template.Template
 	assets *assets
 	csrf   *http.CrossOriginProtection
@@ -109,6 +110,8 @@ func New(cfg Config) (*Portal, error) {
 		return nil, err
 	}
 	p.assets = loadAssets(cfg.Assets, cfg.TransportFont, cfg.Logger)
+	p.layout = Layout{Council: cfg.Council, Stylesheet: p.assets.stylesheet(), Script: p.assets.govuk,
+		Officers: cfg.Officers, Logger: cfg.Logger}
 	return p, nil
 }
 
@@ -116,9 +119,13 @@ func New(cfg Config) (*Portal, error) {
 // the portal uses its fallback stylesheet.
 func (p *Portal) AssetsAvailable() bool { return p.assets.govuk }
 
+// Layout returns the portal's page layout, for handlers mounted beside
+// it that render their pages in the same frame.
+func (p *Portal) Layout() Layout { return p.layout }
+
 // Register adds the portal's routes to mux: /foi/, /api/foi/ and /assets/.
 func (p *Portal) Register(mux *http.ServeMux) {
-	h := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, p.secure(fn)) }
+	h := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, Secure(fn)) }
 	h("GET /foi/{$}", p.handleSearch)
 	h("GET /foi/disclosures/{id...}", p.handleDisclosure)
 	h("GET /foi/export.csv", p.handleExportCSV)
@@ -127,7 +134,7 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	h("GET /foi/sitemap.xml", p.handleSitemapIndex)
 	h("GET /foi/sitemaps/{file}", p.handleSitemap)
 	h("GET /foi/request", p.handleRequestForm)
-	mux.Handle("POST /foi/request", p.secure(p.csrf.Handler(http.HandlerFunc(p.handleRequestSubmit)).ServeHTTP))
+	mux.Handle("POST /foi/request", Secure(p.csrf.Handler(http.HandlerFunc(p.handleRequestSubmit)).ServeHTTP))
 	h("GET /api/foi/search", p.handleAPISearch)
 	mux.Handle("GET /assets/", p.assets)
 
@@ -136,7 +143,7 @@ func (p *Portal) Register(mux *http.ServeMux) {
 		if strings.HasPrefix(pattern, "POST") {
 			hh = p.csrf.Handler(hh)
 		}
-		mux.Handle(pattern, p.secure(p.officersOnly(hh).ServeHTTP))
+		mux.Handle(pattern, Secure(p.officersOnly(hh).ServeHTTP))
 	}
 	officer("GET /foi/cases", p.handleCases)
 	officer("GET /foi/cases/new", p.handleCaseNewForm)
@@ -147,24 +154,6 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	officer("GET /foi/cases/{id}/similar.json", p.handleCaseSimilarJSON)
 	officer("GET /foi/cases/redaction", p.handleRedaction)
 	officer("POST /foi/cases/redaction", p.handleRedactionPost)
-}
-
-// contentSecurityPolicy allows nothing but the portal's own files: no
-// inline script or style, so even markup that slipped past escaping
-// could not run.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-
-// secure sets the security headers every response carries.
-func (p *Portal) secure(fn http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		fn(w, r)
-	}
 }
 
 // officersOnly hides the case list unless Config.Officers is set and the
@@ -230,7 +219,7 @@ func (p *Portal) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, status, "error", pageData{Title: title, Data: msg})
+	p.render(w, r, status, "error", Page{Title: title, Data: msg})
 }
 
 // userError is an error whose message is safe to show.

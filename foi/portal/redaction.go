@@ -121,7 +121,7 @@ func (p *Portal) handleRedaction(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Done = redactionDone(r.URL.Query().Get("done"))
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, http.StatusOK, "redaction", pageData{Title: "Redaction preview: " + view.D.Title, Nav: "cases", Data: view})
+	p.render(w, r, http.StatusOK, "redaction", Page{Title: "Redaction preview: " + view.D.Title, Nav: "cases", Data: view})
 }
 
 // redactionView builds the preview of disclosure id with the stored
@@ -275,7 +275,7 @@ func (p *Portal) handleRedactionPost(w http.ResponseWriter, r *http.Request) {
 			}
 			view.Candidate, view.Form = &form, form
 			w.Header().Set("Cache-Control", "no-store")
-			p.render(w, r, http.StatusOK, "redaction", pageData{Title: "Redaction preview: " + view.D.Title, Nav: "cases", Data: view})
+			p.render(w, r, http.StatusOK, "redaction", Page{Title: "Redaction preview: " + view.D.Title, Nav: "cases", Data: view})
 			return
 		}
 		if _, err := p.cfg.Redaction.FindDraft(ctx, id); err != nil {
@@ -346,14 +346,14 @@ func (p *Portal) republish(ctx context.Context, id string) error {
 func (p *Portal) redactionFormError(w http.ResponseWriter, r *http.Request, id string, form ruleForm, err error) {
 	var ves foi.ValidationErrors
 	var ue userError
-	var errs []fieldError
+	var errs []FieldError
 	switch {
 	case errors.As(err, &ves):
 		for _, ve := range ves {
-			errs = append(errs, fieldError{Field: ruleFieldID(ve.Field), Message: ruleMessage(ve)})
+			errs = append(errs, FieldError{Field: ruleFieldID(ve.Field), Message: ruleMessage(ve)})
 		}
 	case errors.As(err, &ue):
-		errs = append(errs, fieldError{Field: "pattern", Message: ue.msg})
+		errs = append(errs, FieldError{Field: "pattern", Message: ue.msg})
 	default:
 		p.writeError(w, r, err)
 		return
@@ -365,7 +365,7 @@ func (p *Portal) redactionFormError(w http.ResponseWriter, r *http.Request, id s
 	}
 	view.Form = form
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, http.StatusBadRequest, "redaction", pageData{Title: "Redaction preview: " + view.D.Title, Nav: "cases", Errors: errs, Data: view})
+	p.render(w, r, http.StatusBadRequest, "redaction", Page{Title: "Redaction preview: " + view.D.Title, Nav: "cases", Errors: errs, Data: view})
 }
 
 func ruleFieldID(f string) string {

@@ -1,10 +1,8 @@
 package portal
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -23,59 +21,12 @@ var templateFS embed.FS
 var pageNames = []string{"search", "disclosure", "request", "confirm", "acknowledgement", "cases", "case", "redaction", "error"}
 
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
-	if err != nil {
-		return nil, fmt.Errorf("portal: layout: %w", err)
-	}
-	pages := map[string]*template.Template{}
-	for _, name := range pageNames {
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("portal: template %s: %w", name, err)
-		}
-		pages[name] = t
-	}
-	return pages, nil
+	return ParsePages(templateFS, funcs, pageNames)
 }
 
-// pageData is what every page template receives.
-type pageData struct {
-	Title      string
-	Council    string
-	Stylesheet string
-	Script     bool
-	Nav        string // "search", "request" or "cases": the current section
-	Officers   bool
-	Errors     []fieldError // for the error summary; the title gets "Error: "
-	Data       any
-}
-
-// fieldError is one problem with one form field, linked from the error
-// summary to the field's id.
-type fieldError struct {
-	Field   string // the input's id
-	Message string
-}
-
-// render executes a page into a buffer first, so that a template error
-// becomes a clean 500 rather than half a page.
-func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
-	d.Council = p.cfg.Council
-	d.Stylesheet = p.assets.stylesheet()
-	d.Script = p.assets.govuk
-	d.Officers = p.cfg.Officers && loopback(r)
-	if len(d.Errors) > 0 && !strings.HasPrefix(d.Title, "Error: ") {
-		d.Title = "Error: " + d.Title
-	}
-	var buf bytes.Buffer
-	if err := p.pages[name].ExecuteTemplate(&buf, "layout.html", d); err != nil {
-		p.cfg.Logger.Error("foi portal: render", "page", name, "err", err)
-		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+// render renders page name in the layout.
+func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name string, d Page) {
+	p.layout.Render(w, r, status, p.pages[name], d)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -67,7 +67,7 @@ func (p *Portal) lawChoices(selected string) []lawChoice {
 
 func (p *Portal) handleRequestForm(w http.ResponseWriter, r *http.Request) {
 	view := requestView{Laws: p.lawChoices("auto"), Action: "/foi/request"}
-	p.render(w, r, http.StatusOK, "request", pageData{Title: "Make a Freedom of Information request", Nav: "request", Data: view})
+	p.render(w, r, http.StatusOK, "request", Page{Title: "Make a Freedom of Information request", Nav: "request", Data: view})
 }
 
 func readRequestForm(r *http.Request) (requestForm, error) {
@@ -93,7 +93,7 @@ var fieldOrder = []string{"name", "email", "address", "description", "law-auto",
 
 // validation turns foi.ValidationErrors into messages per input, in page
 // order.
-func validation(err error) ([]fieldError, map[string]string, bool) {
+func validation(err error) ([]FieldError, map[string]string, bool) {
 	var ves foi.ValidationErrors
 	if !errors.As(err, &ves) {
 		return nil, nil, false
@@ -108,10 +108,10 @@ func validation(err error) ([]fieldError, map[string]string, bool) {
 			byID[id] = sentence(fieldLabel(ve.Field), ve.Message)
 		}
 	}
-	var list []fieldError
+	var list []FieldError
 	for _, id := range fieldOrder {
 		if m, ok := byID[id]; ok {
-			list = append(list, fieldError{id, m})
+			list = append(list, FieldError{id, m})
 		}
 	}
 	return list, byID, len(list) > 0
@@ -204,7 +204,7 @@ func (p *Portal) handleRequestSubmit(w http.ResponseWriter, r *http.Request) {
 		view := confirmView{Form: f, Law: law, LawReason: reason, Action: "/foi/request"}
 		view.Previous = p.previous(r.Context(), f.Description)
 		view.Related, _ = p.related(r.Context(), f.Description, 3)
-		p.render(w, r, http.StatusOK, "confirm", pageData{Title: "Has this already been published?", Nav: "request", Data: view})
+		p.render(w, r, http.StatusOK, "confirm", Page{Title: "Has this already been published?", Nav: "request", Data: view})
 		return
 	}
 	ack, err := p.cfg.Service.Submit(r.Context(), foi.Intake{Name: f.Name, Email: f.Email, Address: f.Address,
@@ -218,7 +218,7 @@ func (p *Portal) handleRequestSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, http.StatusOK, "acknowledgement", pageData{Title: "Request received", Nav: "request", Data: ack})
+	p.render(w, r, http.StatusOK, "acknowledgement", Page{Title: "Request received", Nav: "request", Data: ack})
 }
 
 // showForm re-displays the form with its errors (status 400) or, with no
@@ -234,7 +234,7 @@ func (p *Portal) showForm(w http.ResponseWriter, r *http.Request, f requestForm,
 	if len(list) > 0 {
 		status = http.StatusBadRequest
 	}
-	p.render(w, r, status, "request", pageData{Title: title, Nav: nav, Errors: list, Data: view})
+	p.render(w, r, status, "request", Page{Title: title, Nav: nav, Errors: list, Data: view})
 }
 
 // previous finds the disclosures closest to a new request's description

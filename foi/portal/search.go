@@ -82,15 +82,15 @@ func parseISODate(s string) (time.Time, string) {
 // parameter per facet (repeatable), and dates either as from-day,
 // from-month, from-year (the form) or from=YYYY-MM-DD (the API). The
 // end date is inclusive.
-func parseSearch(v url.Values) (search.Query, searchForm, []fieldError) {
+func parseSearch(v url.Values) (search.Query, searchForm, []FieldError) {
 	f := searchForm{Q: strings.TrimSpace(v.Get("q")), Filters: map[search.Facet][]string{}}
-	var errs []fieldError
+	var errs []FieldError
 	if len([]rune(f.Q)) > maxQueryLen {
-		errs = append(errs, fieldError{"q", fmt.Sprintf("Search terms must be %d characters or fewer", maxQueryLen)})
+		errs = append(errs, FieldError{"q", fmt.Sprintf("Search terms must be %d characters or fewer", maxQueryLen)})
 	}
 	sort, err := search.ParseSort(v.Get("sort"))
 	if err != nil {
-		errs = append(errs, fieldError{"sort", "Choose how to sort the results from the list"})
+		errs = append(errs, FieldError{"sort", "Choose how to sort the results from the list"})
 	}
 	f.Sort = sort
 	if v.Get("sort") == "" {
@@ -100,7 +100,7 @@ func parseSearch(v url.Values) (search.Query, searchForm, []fieldError) {
 	if s := v.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || (n-1)*pageSize > search.MaxOffset {
-			errs = append(errs, fieldError{"page", "Page must be a number between 1 and " + strconv.Itoa(search.MaxOffset/pageSize+1)})
+			errs = append(errs, FieldError{"page", "Page must be a number between 1 and " + strconv.Itoa(search.MaxOffset/pageSize+1)})
 		} else {
 			f.Page = n
 		}
@@ -109,7 +109,7 @@ func parseSearch(v url.Values) (search.Query, searchForm, []fieldError) {
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > search.MaxLimit {
-			errs = append(errs, fieldError{"limit", "Limit must be a number between 1 and " + strconv.Itoa(search.MaxLimit)})
+			errs = append(errs, FieldError{"limit", "Limit must be a number between 1 and " + strconv.Itoa(search.MaxLimit)})
 		} else {
 			f.Limit = n
 		}
@@ -134,7 +134,7 @@ func parseSearch(v url.Values) (search.Query, searchForm, []fieldError) {
 		from, msg = f.From.parse()
 	}
 	if msg != "" {
-		errs = append(errs, fieldError{"from-day", "Received after " + msg})
+		errs = append(errs, FieldError{"from-day", "Received after " + msg})
 	}
 	if f.ToParam != "" {
 		to, msg = parseISODate(f.ToParam)
@@ -142,10 +142,10 @@ func parseSearch(v url.Values) (search.Query, searchForm, []fieldError) {
 		to, msg = f.To.parse()
 	}
 	if msg != "" {
-		errs = append(errs, fieldError{"to-day", "Received before " + msg})
+		errs = append(errs, FieldError{"to-day", "Received before " + msg})
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		errs = append(errs, fieldError{"to-day", "Received before must be the same as or after received after"})
+		errs = append(errs, FieldError{"to-day", "Received before must be the same as or after received after"})
 	}
 	q.From = from
 	if !to.IsZero() {
@@ -255,7 +255,7 @@ func (p *Portal) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if form.Q != "" {
 		title = form.Q + " - " + title
 	}
-	p.render(w, r, status, "search", pageData{Title: title, Nav: "search", Errors: errs, Data: view})
+	p.render(w, r, status, "search", Page{Title: title, Nav: "search", Errors: errs, Data: view})
 }
 
 func (p *Portal) fillSearchView(view *searchView, res *search.Result) {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/portal"
 )
 
 // budgetView is one budget document as listed.
@@ -40,5 +41,5 @@ func (h *Handler) handleBudgets(w http.ResponseWriter, r *http.Request) {
 		}
 		views[i] = v
 	}
-	h.render(w, http.StatusOK, "budgets", pageData{Title: "Budgets and accounts", Nav: "budgets", Data: views})
+	h.render(w, r, http.StatusOK, "budgets", portal.Page{Title: "Budgets and accounts", Nav: "budgets", Data: views})
 }

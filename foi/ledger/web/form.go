@@ -10,6 +10,7 @@ import (
 
 	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/portal"
 )
 
 // pageSize is the number of rows on a results page.
@@ -113,13 +114,6 @@ type form struct {
 	Page                                            int
 }
 
-// fieldError is one problem with one form field, linked from the error
-// summary to the field's id.
-type fieldError struct {
-	Field   string // the input's id
-	Message string
-}
-
 // maxParamLen bounds every parameter; longer text is not a search.
 const maxParamLen = ledger.MaxText
 
@@ -128,14 +122,14 @@ const maxParamLen = ledger.MaxText
 // to match whole), dates as from-day, from-month, from-year (the form) or
 // from=YYYY-MM-DD (links), month, min and max in pounds, sort, order
 // (asc or desc) and page. Both dates are inclusive.
-func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []fieldError) {
+func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []portal.FieldError) {
 	f := ledger.Filter{Kind: kind, Limit: pageSize}
 	var fm form
-	var errs []fieldError
+	var errs []portal.FieldError
 	text := func(name string) string {
 		s := strings.TrimSpace(v.Get(name))
 		if len([]rune(s)) > maxParamLen {
-			errs = append(errs, fieldError{name, fmt.Sprintf("%s must be %d characters or fewer", label(name), maxParamLen)})
+			errs = append(errs, portal.FieldError{Field: name, Message: fmt.Sprintf("%s must be %d characters or fewer", label(name), maxParamLen)})
 			return ""
 		}
 		return s
@@ -169,7 +163,7 @@ func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []fieldEr
 			t, msg = in.parse()
 		}
 		if msg != "" {
-			errs = append(errs, fieldError{name + "-day", what + " " + msg})
+			errs = append(errs, portal.FieldError{Field: name + "-day", Message: what + " " + msg})
 		}
 		return t, in
 	}
@@ -177,7 +171,7 @@ func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []fieldEr
 	f.To, fm.To = dates("to", "The end date")
 	if m := text("month"); m != "" {
 		if _, err := time.Parse("2006-01", m); m != ledger.NotRecorded && (err != nil || len(m) != 7) {
-			errs = append(errs, fieldError{"month", "Month must be a year and month like 2024-05"})
+			errs = append(errs, portal.FieldError{Field: "month", Message: "Month must be a year and month like 2024-05"})
 		} else {
 			f.Month, fm.Month = m, m
 		}
@@ -185,10 +179,10 @@ func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []fieldEr
 	var msg string
 	fm.Min, fm.Max = text("min"), text("max")
 	if f.MinPence, f.HasMin, msg = parsePounds(fm.Min); msg != "" {
-		errs = append(errs, fieldError{"min", "The smallest amount " + msg})
+		errs = append(errs, portal.FieldError{Field: "min", Message: "The smallest amount " + msg})
 	}
 	if f.MaxPence, f.HasMax, msg = parsePounds(fm.Max); msg != "" {
-		errs = append(errs, fieldError{"max", "The largest amount " + msg})
+		errs = append(errs, portal.FieldError{Field: "max", Message: "The largest amount " + msg})
 	}
 
 	switch s := v.Get("sort"); {
@@ -196,21 +190,21 @@ func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []fieldEr
 	case validSort(kind, ledger.Sort(s)):
 		f.Sort = ledger.Sort(s)
 	default:
-		errs = append(errs, fieldError{"sort", "Choose a column to sort by from the list"})
+		errs = append(errs, portal.FieldError{Field: "sort", Message: "Choose a column to sort by from the list"})
 	}
 	switch v.Get("order") {
 	case "", "desc":
 	case "asc":
 		f.Asc = true
 	default:
-		errs = append(errs, fieldError{"sort", "Order must be asc or desc"})
+		errs = append(errs, portal.FieldError{Field: "sort", Message: "Order must be asc or desc"})
 	}
 	fm.Page = 1
 	maxPage := ledger.MaxOffset/pageSize + 1
 	if s := v.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxPage {
-			errs = append(errs, fieldError{"page", fmt.Sprintf("Page must be a number between 1 and %d; narrow the search or download it as CSV", maxPage)})
+			errs = append(errs, portal.FieldError{Field: "page", Message: fmt.Sprintf("Page must be a number between 1 and %d; narrow the search or download it as CSV", maxPage)})
 		} else {
 			fm.Page = n
 		}
@@ -224,7 +218,7 @@ func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []fieldEr
 				if id == "from" || id == "to" {
 					id += "-day"
 				}
-				errs = append(errs, fieldError{id, fe.Message})
+				errs = append(errs, portal.FieldError{Field: id, Message: fe.Message})
 			}
 		}
 	}

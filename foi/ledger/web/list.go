@@ -10,6 +10,7 @@ import (
 
 	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/portal"
 )
 
 // column is a sortable column of a results table.
@@ -211,12 +212,12 @@ const maxChoices = 100
 // with the totals by each of groups when there are any. ok is false when
 // the page has already been answered (an error or a CSV download). The
 // store's queries run side by side: each may scan every row.
-func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind, path string, groups []ledger.Group) (v *listView, f ledger.Filter, totals map[ledger.Group][]ledger.Total, errs []fieldError, ok bool) {
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind, path string, groups []ledger.Group) (v *listView, f ledger.Filter, totals map[ledger.Group][]ledger.Total, errs []portal.FieldError, ok bool) {
 	q := r.URL.Query()
 	f, fm, errs := parseFilter(kind, q)
 	format := q.Get("format")
 	if format != "" && format != "csv" && format != "html" {
-		errs = append(errs, fieldError{"format", "Format must be csv or html"})
+		errs = append(errs, portal.FieldError{Field: "format", Message: "Format must be csv or html"})
 	}
 	if format == "csv" && len(errs) == 0 {
 		h.writeRowsCSV(w, r, f)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/portal"
 )
 
 // recordView is one payment or contract with links around it.
@@ -48,7 +49,7 @@ func (h *Handler) handleRecord(w http.ResponseWriter, r *http.Request) {
 		if row.Supplier != "" {
 			v.Others = link(path, values(ledger.Filter{Kind: kind, Supplier: row.Supplier, Exact: ledger.FieldSet(ledger.FieldSupplier)}, 1))
 		}
-		h.render(w, http.StatusOK, "record", pageData{Title: title, Nav: string(kind), Data: v})
+		h.render(w, r, http.StatusOK, "record", portal.Page{Title: title, Nav: string(kind), Data: v})
 		return
 	}
 	h.writeError(w, r, errors.Join(errNotFound))

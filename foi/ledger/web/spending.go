@@ -5,6 +5,7 @@ import (
 
 	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/portal"
 )
 
 // Chart sizes on the spending page; the totals page lists every group.
@@ -20,9 +21,9 @@ func (h *Handler) handleSpending(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d := pageData{Title: "Council spending", Nav: "spending", Errors: errs, Data: v}
+	d := portal.Page{Title: "Council spending", Nav: "spending", Errors: errs, Data: v}
 	if len(errs) > 0 {
-		h.render(w, http.StatusBadRequest, "spending", d)
+		h.render(w, r, http.StatusBadRequest, "spending", d)
 		return
 	}
 	if v.Count > 0 {
@@ -42,7 +43,7 @@ func (h *Handler) handleSpending(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	h.render(w, http.StatusOK, "spending", d)
+	h.render(w, r, http.StatusOK, "spending", d)
 }
 
 // handleContracts serves /foi/contracts, the contracts register.
@@ -55,7 +56,7 @@ func (h *Handler) handleContracts(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		status = http.StatusBadRequest
 	}
-	h.render(w, status, "contracts", pageData{Title: "Contracts register", Nav: "contracts", Errors: errs, Data: v})
+	h.render(w, r, status, "contracts", portal.Page{Title: "Contracts register", Nav: "contracts", Errors: errs, Data: v})
 }
 
 // maxTotals bounds the groups the totals page lists; the CSV has all.
@@ -78,14 +79,14 @@ func (h *Handler) handleTotals(w http.ResponseWriter, r *http.Request) {
 	f, _, errs := parseFilter(corpus.KindSpending, q)
 	by, err := ledger.ParseGroup(q.Get("by"))
 	if err != nil {
-		errs = append(errs, fieldError{"by", "Choose totals by supplier, department or month"})
+		errs = append(errs, portal.FieldError{Field: "by", Message: "Choose totals by supplier, department or month"})
 	}
 	format := q.Get("format")
 	if format != "" && format != "csv" && format != "html" {
-		errs = append(errs, fieldError{"format", "Format must be csv or html"})
+		errs = append(errs, portal.FieldError{Field: "format", Message: "Format must be csv or html"})
 	}
 	if len(errs) > 0 {
-		h.render(w, http.StatusBadRequest, "error", pageData{Title: "There is a problem with the search", Errors: errs,
+		h.render(w, r, http.StatusBadRequest, "error", portal.Page{Title: "There is a problem with the search", Errors: errs,
 			Data: "Go back to the spending search and check it."})
 		return
 	}
@@ -108,7 +109,7 @@ func (h *Handler) handleTotals(w http.ResponseWriter, r *http.Request) {
 	cv.Set("by", string(by))
 	cv.Set("format", "csv")
 	v.CSV = link("/foi/spending/totals", cv)
-	h.render(w, http.StatusOK, "totals", pageData{Title: v.Chart.Title, Nav: "spending", Data: v})
+	h.render(w, r, http.StatusOK, "totals", portal.Page{Title: v.Chart.Title, Nav: "spending", Data: v})
 }
 
 func lower(s string) string {

@@ -26,7 +26,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -38,6 +37,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/foi/ledger"
+	"github.com/townhall-civic/townhall/foi/portal"
 )
 
 //go:embed templates/*.html
@@ -64,14 +64,19 @@ type Config struct {
 	// Script loads govuk-frontend's JavaScript, for progressive
 	// enhancement only; set it when govuk-frontend is installed.
 	Script bool
+	// Officers shows the portal's officers' links (the case list) in the
+	// navigation, as the portal does with portal.Config.Officers: only
+	// to requests from a loopback address.
+	Officers bool
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
 }
 
 // Handler serves the browser's pages. Create it with New.
 type Handler struct {
-	cfg   Config
-	pages map[string]*template.Template
+	cfg    Config
+	layout portal.Layout
+	pages  map[string]*template.Template
 }
 
 // New returns a Handler for cfg. It fails when cfg has no Store or the
@@ -86,7 +91,8 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Stylesheet == "" {
 		cfg.Stylesheet = "/assets/fallback.css"
 	}
-	h := &Handler{cfg: cfg}
+	h := &Handler{cfg: cfg, layout: portal.Layout{Council: cfg.Council, Stylesheet: cfg.Stylesheet, Script: cfg.Script,
+		Officers: cfg.Officers, Logger: cfg.Logger}}
 	var err error
 	if h.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -96,28 +102,12 @@ func New(cfg Config) (*Handler, error) {
 
 // Register adds the browser's routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /foi/spending", secure(h.handleSpending))
-	mux.HandleFunc("GET /foi/spending/totals", secure(h.handleTotals))
-	mux.HandleFunc("GET /foi/contracts", secure(h.handleContracts))
-	mux.HandleFunc("GET /foi/budgets", secure(h.handleBudgets))
-	mux.HandleFunc("GET /foi/records/{id...}", secure(h.handleRecord))
-	mux.HandleFunc("GET /foi/ledger.css", secure(handleStylesheet))
-}
-
-// contentSecurityPolicy is the portal's: the page's own files only, no
-// inline script or style.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-
-func secure(fn http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Content-Security-Policy", contentSecurityPolicy)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("X-Frame-Options", "DENY")
-		fn(w, r)
-	}
+	mux.HandleFunc("GET /foi/spending", portal.Secure(h.handleSpending))
+	mux.HandleFunc("GET /foi/spending/totals", portal.Secure(h.handleTotals))
+	mux.HandleFunc("GET /foi/contracts", portal.Secure(h.handleContracts))
+	mux.HandleFunc("GET /foi/budgets", portal.Secure(h.handleBudgets))
+	mux.HandleFunc("GET /foi/records/{id...}", portal.Secure(h.handleRecord))
+	mux.HandleFunc("GET /foi/ledger.css", portal.Secure(handleStylesheet))
 }
 
 func handleStylesheet(w http.ResponseWriter, r *http.Request) {
@@ -127,54 +117,20 @@ func handleStylesheet(w http.ResponseWriter, r *http.Request) {
 }
 
 // pageNames are the templates that are whole pages, each parsed with
-// layout.html.
+// parts.html inside the portal's layout (portal.ParsePages).
 var pageNames = []string{"spending", "totals", "contracts", "budgets", "record", "error"}
 
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
+	pages, err := portal.ParsePages(templateFS, funcs, pageNames, "templates/parts.html")
 	if err != nil {
-		return nil, fmt.Errorf("ledger web: layout: %w", err)
-	}
-	pages := map[string]*template.Template{}
-	for _, name := range pageNames {
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("ledger web: template %s: %w", name, err)
-		}
-		pages[name] = t
+		return nil, fmt.Errorf("ledger web: %w", err)
 	}
 	return pages, nil
 }
 
-// pageData is what every page template receives.
-type pageData struct {
-	Title      string
-	Council    string
-	Stylesheet string
-	Script     bool
-	Nav        string // "spending", "contracts" or "budgets"
-	Errors     []fieldError
-	Data       any
-}
-
-// render executes a page into a buffer first, so that a template error
-// becomes a clean 500 rather than half a page.
-func (h *Handler) render(w http.ResponseWriter, status int, name string, d pageData) {
-	d.Council = h.cfg.Council
-	d.Stylesheet = h.cfg.Stylesheet
-	d.Script = h.cfg.Script
-	if len(d.Errors) > 0 && !strings.HasPrefix(d.Title, "Error: ") {
-		d.Title = "Error: " + d.Title
-	}
-	var buf bytes.Buffer
-	if err := h.pages[name].ExecuteTemplate(&buf, "layout.html", d); err != nil {
-		h.cfg.Logger.Error("foi ledger: render", "page", name, "err", err)
-		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+// render renders page name in the portal's layout.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, d portal.Page) {
+	h.layout.Render(w, r, status, h.pages[name], d)
 }
 
 // errNotFound is a record or page that does not exist.
@@ -194,7 +150,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	default:
 		h.cfg.Logger.Error("foi ledger", "path", r.URL.Path, "err", err)
 	}
-	h.render(w, status, "error", pageData{Title: title, Data: msg})
+	h.render(w, r, status, "error", portal.Page{Title: title, Data: msg})
 }
 
 // recordPath is a record's page. IDs are corpus paths with a "#key"
