@@ -77,9 +77,10 @@ func Format(d *Draft, ch Channel, needs Needs, opt FormatOptions) (string, []Cit
 			if plain {
 				s = plainText(s, seen)
 			} else {
-				// Everyone gets long sentences split; jargon swaps and
+				// Everyone gets jargon swapped and long sentences split
+				// (Everyday); the swaps kept for plain English and
 				// acronym expansion are for those who asked for them.
-				s = splitLong(s)
+				s = splitLong(swapWords(s, false))
 			}
 			runs[i].sentences[j] = s
 		}

@@ -33,7 +33,7 @@ var testCouncil = Council{
 func TestFormatWeb(t *testing.T) {
 	text, cites := Format(permitDraft(), ChannelWeb, Needs{}, FormatOptions{Council: testCouncil})
 	want := "One book of 25 visitor permits costs £19.35. Permits are valid on the day of use until 10am the following day. [1]\n\n" +
-		"Residents may purchase up to 6 books a year 🚗 from the parking office. [2]\n\n" +
+		"Residents may buy up to 6 books a year 🚗 from the parking office. [2]\n\n" +
 		"Sources:\n" +
 		"[1] Visitor parking permits: https://www.example.gov.uk/parking/visitor-permits\n" +
 		"[2] Fees and charges 2025/26 (page 3): https://www.example.gov.uk/budget/fees.pdf"

@@ -93,6 +93,56 @@ var plainWords = map[string]string{
 	"retained":                    "kept",
 	"issue a refund":              "pay back",
 	"at the earliest opportunity": "as soon as you can",
+	"regarding":                   "about",
+	"in excess of":                "more than",
+	"in receipt of":               "getting",
+	"per annum":                   "a year",
+	"in conjunction with":         "with",
+	"with effect from":            "from",
+	"due to the fact that":        "because",
+	"owing to the fact that":      "because",
+	"for the purpose of":          "for",
+	"for the purposes of":         "for",
+	"in the course of":            "during",
+	"with the exception of":       "except",
+	"a large number of":           "many",
+	"the vast majority of":        "most",
+	"in the vicinity of":          "near",
+	"adjacent to":                 "next to",
+	"ensure":                      "make sure",
+	"ensures":                     "makes sure",
+	"ensuring":                    "making sure",
+	"assist":                      "help",
+	"assists":                     "helps",
+	"assisted":                    "helped",
+	"demonstrate":                 "show",
+	"demonstrates":                "shows",
+	"participate":                 "take part",
+	"particulars":                 "details",
+	"supplementary":               "extra",
+	"remuneration":                "pay",
+	"anticipate":                  "expect",
+	"anticipated":                 "expected",
+	"expedite":                    "speed up",
+	"commencement":                "start",
+	"cease":                       "stop",
+	"ceased":                      "stopped",
+	"reimburse":                   "pay back",
+	"reimbursed":                  "paid back",
+	"acquire":                     "get",
+	"thereafter":                  "after that",
+	"utilisation":                 "use",
+}
+
+// plainOnly are the plainWords swaps made only for residents who asked
+// for plain English: the jargon is also part of a name or a legal term
+// ("premises licence", "residents' parking", "principal council", "a
+// dwelling" for council tax, "entitlement" to a benefit) or the plain
+// word is vaguer ("correspondence"). Every other swap is made in every
+// answer (see Everyday).
+var plainOnly = map[string]bool{
+	"residents": true, "premises": true, "dwelling": true, "dwellings": true,
+	"principal": true, "entitlement": true, "correspondence": true, "individuals": true,
 }
 
 // plainKeys is plainWords' keys, longest first, so that "refuse
@@ -174,7 +224,11 @@ func plainText(text string, seen map[string]bool) string {
 
 // swapJargon replaces plainWords phrases at word boundaries, keeping an
 // initial capital.
-func swapJargon(s string) string {
+func swapJargon(s string) string { return swapWords(s, true) }
+
+// swapWords replaces plainWords phrases at word boundaries, keeping an
+// initial capital; all of them when plain is set, else all but plainOnly.
+func swapWords(s string, plain bool) string {
 	lower := strings.ToLower(s)
 	var b strings.Builder
 	i := 0
@@ -186,7 +240,7 @@ func swapJargon(s string) string {
 		}
 		matched := false
 		for _, k := range plainKeys {
-			if !strings.HasPrefix(lower[i:], k) {
+			if !strings.HasPrefix(lower[i:], k) || !plain && plainOnly[k] {
 				continue
 			}
 			end := i + len(k)
@@ -278,9 +332,24 @@ func shouting(s string) bool {
 	return up > 8 && up > low
 }
 
+// Everyday is the plain-English pass Format gives every answer, whatever
+// the resident asked for: jargon swapped for plain words (all of
+// plainWords but the few kept for plain English, see plainOnly) and long
+// sentences split where both halves stand alone. It is the text's shape as
+// shown, so the composer grades units with it. Like PlainEnglish it never
+// changes a figure, a link or an email address, and it expands no acronyms
+// (a longer answer is not plainer for someone who knows them).
+func Everyday(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = splitLong(swapWords(l, false))
+	}
+	return strings.Join(lines, "\n")
+}
+
 // SplitLong splits text's long sentences where both halves stand alone,
-// as Format does for every answer: it is the text's shape as shown. It
-// never changes a figure, a link or an email address.
+// as Format does for every answer. It never changes a figure, a link or
+// an email address.
 func SplitLong(text string) string {
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {

@@ -124,3 +124,25 @@ func TestDropAsides(t *testing.T) {
 		})
 	}
 }
+
+func TestEveryday(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"jargon swapped", "Payment is required prior to the commencement of works.", "Payment is needed before the start of works."},
+		{"phrases", "In relation to your request, please ensure the form is signed.", "About your request, please make sure the form is signed."},
+		{"plain-only words kept", "Residents need a premises licence for each dwelling.", "Residents need a premises licence for each dwelling."},
+		{"no acronyms expanded", "Pay the PCN within 14 days.", "Pay the PCN within 14 days."},
+		{"figures, links and lines kept", "Lead-in:\n- Approximately £1,200.50 per annum, see https://example.gov.uk/additional-fees",
+			"Lead-in:\n- About £1,200.50 a year, see https://example.gov.uk/additional-fees"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Everyday(tt.in); got != tt.want {
+				t.Errorf("Everyday(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	// Plain English still swaps the words kept out of Everyday.
+	if got := PlainEnglish("Residents of the dwelling pay."); got != "People of the home pay." {
+		t.Errorf("PlainEnglish kept plain-only jargon: %q", got)
+	}
+}

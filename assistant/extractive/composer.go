@@ -462,7 +462,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 			logEntry:   ch.Kind == corpus.KindFOI && logEntry.MatchString(pc.text),
 			meta:       aboutThePage(pc.text),
 			years:      yearsIn(pc.text, true),
-			gradeShown: assistant.Grade(assistant.SplitLong(pc.text)),
+			gradeShown: assistant.Grade(assistant.Everyday(pc.text)),
 			gradePlain: assistant.Grade(assistant.PlainEnglish(pc.text)),
 		}
 		if pc.context != "" {
