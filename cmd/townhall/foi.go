@@ -223,11 +223,19 @@ func (s *Server) mountFOI(ctx context.Context, mux *http.ServeMux, env config) e
 }
 
 func runFOI(ctx context.Context, args []string, env config, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "import" {
-		fmt.Fprint(stderr, "usage: townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files] [-source PATH]...\n")
-		return usageError("foi: want the import command")
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
 	}
-	return runFOIImport(ctx, args[1:], env, stdout, stderr)
+	switch cmd {
+	case "import":
+		return runFOIImport(ctx, args[1:], env, stdout, stderr)
+	case "republish":
+		return runFOIRepublish(ctx, args[1:], env, stdout, stderr)
+	}
+	fmt.Fprint(stderr, "usage: townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files] [-source PATH]...\n"+
+		"       townhall foi republish (-manifest FILE [-data DIR] | -db FILE) [-dry-run]\n")
+	return usageError("foi: want the import or republish command")
 }
 
 type listFlag []string
