@@ -209,7 +209,7 @@ func (p *Portal) handleCaseNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs foi.ValidationErrors
-	received, msg := f.Received.parse()
+	received, msg := f.Received.Parse()
 	switch {
 	case msg != "":
 		errs = append(errs, foi.ValidationError{Field: "Received", Message: msg})

@@ -20,7 +20,7 @@ type requestForm struct {
 	Name, Email, Address, Description string
 	Law                               string // "auto" or a foi.Law
 	// Officer forms only: when a letter or email arrived, and who logs it.
-	Received dateInput
+	Received DateInput
 	Actor    string
 }
 
@@ -78,7 +78,7 @@ func readRequestForm(r *http.Request) (requestForm, error) {
 	return requestForm{
 		Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Address: r.PostForm.Get("address"),
 		Description: r.PostForm.Get("description"), Law: r.PostForm.Get("law"),
-		Received: dateInput{r.PostForm.Get("received-day"), r.PostForm.Get("received-month"), r.PostForm.Get("received-year")},
+		Received: ReadDateInput(r.PostForm, "received"),
 		Actor:    strings.TrimSpace(r.PostForm.Get("actor")),
 	}, nil
 }
@@ -187,7 +187,7 @@ func (p *Portal) handleRequestSubmit(w http.ResponseWriter, r *http.Request) {
 		p.writeError(w, r, err)
 		return
 	}
-	f.Received, f.Actor = dateInput{}, "" // officer-only fields
+	f.Received, f.Actor = DateInput{}, "" // officer-only fields
 	step := r.PostForm.Get("step")
 	law, reason, ok := p.resolveLaw(f)
 	var verr error

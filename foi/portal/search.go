@@ -23,59 +23,9 @@ type searchForm struct {
 	Sort               search.Sort
 	Page               int
 	Filters            map[search.Facet][]string
-	From, To           dateInput
+	From, To           DateInput
 	FromParam, ToParam string // the API's YYYY-MM-DD form
 	Limit              int
-}
-
-// dateInput is a GOV.UK date input's three fields.
-type dateInput struct {
-	Day, Month, Year string
-}
-
-func (d dateInput) empty() bool { return d.Day == "" && d.Month == "" && d.Year == "" }
-
-// parse reads the date; an empty input is the zero time. It returns a
-// message for a date that is incomplete or does not exist (31 February).
-func (d dateInput) parse() (time.Time, string) {
-	if d.empty() {
-		return time.Time{}, ""
-	}
-	if d.Day == "" || d.Month == "" || d.Year == "" {
-		return time.Time{}, "must include a day, month and year"
-	}
-	day, e1 := strconv.Atoi(strings.TrimSpace(d.Day))
-	month, e2 := strconv.Atoi(strings.TrimSpace(d.Month))
-	year, e3 := strconv.Atoi(strings.TrimSpace(d.Year))
-	if e1 != nil || e2 != nil || e3 != nil {
-		return time.Time{}, "must be a real date, in numbers"
-	}
-	return realDate(year, month, day)
-}
-
-// realDate builds a date and refuses one that time.Date would normalise
-// (31 February becomes 3 March) or that is far outside the FOI era.
-func realDate(year, month, day int) (time.Time, string) {
-	if year < 1900 || year > 2200 {
-		return time.Time{}, "must have a year with 4 digits, like 2024"
-	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if t.Year() != year || int(t.Month()) != month || t.Day() != day {
-		return time.Time{}, "must be a real date"
-	}
-	return t, ""
-}
-
-// parseISODate reads the API's YYYY-MM-DD dates.
-func parseISODate(s string) (time.Time, string) {
-	if s == "" {
-		return time.Time{}, ""
-	}
-	var y, m, d int
-	if n, err := fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &d); err != nil || n != 3 || len(s) != 10 {
-		return time.Time{}, "must be a date like 2024-03-31"
-	}
-	return realDate(y, m, d)
 }
 
 // parseSearch reads a search from URL parameters: q, sort, page, one
@@ -123,23 +73,23 @@ func parseSearch(v url.Values) (search.Query, searchForm, []FieldError) {
 	}
 	q := search.Query{Text: f.Q, Sort: f.Sort, Filters: f.Filters, Limit: f.Limit, Offset: (f.Page - 1) * f.Limit, Facets: true}
 
-	f.From = dateInput{v.Get("from-day"), v.Get("from-month"), v.Get("from-year")}
-	f.To = dateInput{v.Get("to-day"), v.Get("to-month"), v.Get("to-year")}
+	f.From = ReadDateInput(v, "from")
+	f.To = ReadDateInput(v, "to")
 	f.FromParam, f.ToParam = v.Get("from"), v.Get("to")
 	var from, to time.Time
 	var msg string
 	if f.FromParam != "" {
-		from, msg = parseISODate(f.FromParam)
+		from, msg = ParseISODate(f.FromParam)
 	} else {
-		from, msg = f.From.parse()
+		from, msg = f.From.Parse()
 	}
 	if msg != "" {
 		errs = append(errs, FieldError{"from-day", "Received after " + msg})
 	}
 	if f.ToParam != "" {
-		to, msg = parseISODate(f.ToParam)
+		to, msg = ParseISODate(f.ToParam)
 	} else {
-		to, msg = f.To.parse()
+		to, msg = f.To.Parse()
 	}
 	if msg != "" {
 		errs = append(errs, FieldError{"to-day", "Received before " + msg})
@@ -168,8 +118,8 @@ func (f searchForm) values(page int) url.Values {
 			v.Add(string(facet), val)
 		}
 	}
-	for name, d := range map[string]dateInput{"from": f.From, "to": f.To} {
-		if !d.empty() {
+	for name, d := range map[string]DateInput{"from": f.From, "to": f.To} {
+		if !d.Empty() {
 			v.Set(name+"-day", d.Day)
 			v.Set(name+"-month", d.Month)
 			v.Set(name+"-year", d.Year)

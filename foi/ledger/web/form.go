@@ -16,60 +16,6 @@ import (
 // pageSize is the number of rows on a results page.
 const pageSize = 25
 
-// dateInput is a GOV.UK date input's three fields, as typed.
-type dateInput struct {
-	Day, Month, Year string
-}
-
-func (d dateInput) empty() bool { return d.Day == "" && d.Month == "" && d.Year == "" }
-
-// parse reads the date; an empty input is the zero time. It returns a
-// message for a date that is incomplete or does not exist (31 February).
-func (d dateInput) parse() (time.Time, string) {
-	if d.empty() {
-		return time.Time{}, ""
-	}
-	if d.Day == "" || d.Month == "" || d.Year == "" {
-		return time.Time{}, "must include a day, month and year"
-	}
-	day, e1 := strconv.Atoi(strings.TrimSpace(d.Day))
-	month, e2 := strconv.Atoi(strings.TrimSpace(d.Month))
-	year, e3 := strconv.Atoi(strings.TrimSpace(d.Year))
-	if e1 != nil || e2 != nil || e3 != nil {
-		return time.Time{}, "must be a real date, in numbers"
-	}
-	return realDate(year, month, day)
-}
-
-func inputOf(t time.Time) dateInput {
-	if t.IsZero() {
-		return dateInput{}
-	}
-	return dateInput{strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year())}
-}
-
-// realDate builds a date and refuses one that time.Date would normalise
-// (31 February becomes 3 March) or that no published record can have.
-func realDate(year, month, day int) (time.Time, string) {
-	if year < 1900 || year > 2200 {
-		return time.Time{}, "must have a year with 4 digits, like 2024"
-	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if t.Year() != year || int(t.Month()) != month || t.Day() != day {
-		return time.Time{}, "must be a real date"
-	}
-	return t, ""
-}
-
-// parseISODate reads the YYYY-MM-DD dates links carry.
-func parseISODate(s string) (time.Time, string) {
-	var y, m, d int
-	if n, err := fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &d); err != nil || n != 3 || len(s) != 10 {
-		return time.Time{}, "must be a date like 2024-03-31"
-	}
-	return realDate(y, m, d)
-}
-
 // parsePounds reads an amount in pounds ("1,250.50", "£500", "-20") as
 // pence. Empty text is not an amount.
 func parsePounds(s string) (int64, bool, string) {
@@ -108,7 +54,7 @@ type form struct {
 	Q                                               string
 	Council, Supplier, Department, Category, Status string
 	Exact                                           ledger.FieldSet
-	From, To                                        dateInput
+	From, To                                        portal.DateInput
 	Month                                           string
 	Min, Max                                        string
 	Page                                            int
@@ -150,17 +96,17 @@ func parseFilter(kind corpus.Kind, v url.Values) (ledger.Filter, form, []portal.
 	}
 	fm.Exact = f.Exact
 
-	dates := func(name, what string) (time.Time, dateInput) {
-		in := dateInput{v.Get(name + "-day"), v.Get(name + "-month"), v.Get(name + "-year")}
+	dates := func(name, what string) (time.Time, portal.DateInput) {
+		in := portal.ReadDateInput(v, name)
 		var t time.Time
 		var msg string
-		if in.empty() && v.Get(name) != "" {
-			t, msg = parseISODate(v.Get(name))
+		if in.Empty() && v.Get(name) != "" {
+			t, msg = portal.ParseISODate(v.Get(name))
 			if msg == "" {
-				in = inputOf(t)
+				in = portal.DateInputOf(t)
 			}
 		} else {
-			t, msg = in.parse()
+			t, msg = in.Parse()
 		}
 		if msg != "" {
 			errs = append(errs, portal.FieldError{Field: name + "-day", Message: what + " " + msg})

@@ -186,7 +186,7 @@ type listView struct {
 // dateField is what the date-input template shows.
 type dateField struct {
 	Name, Legend, Hint string
-	Input              dateInput
+	Input              portal.DateInput
 }
 
 // choiceOptions turns distinct values into select options, with an
