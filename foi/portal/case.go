@@ -85,19 +85,30 @@ func (p *Portal) handleCases(w http.ResponseWriter, r *http.Request) {
 	p.render(w, r, http.StatusOK, "cases", Page{Title: "FOI cases", Nav: "cases", Data: view})
 }
 
-func (p *Portal) handleCase(w http.ResponseWriter, r *http.Request) {
+// caseOf returns the case named by the path's {id}, or writes the
+// error page (not found for an id that is not a number) and false.
+func (p *Portal) caseOf(w http.ResponseWriter, r *http.Request) (*foi.Request, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		p.notFound(w, r)
-		return
+		return nil, false
 	}
 	req, err := p.cfg.Service.Request(r.Context(), id)
 	if err != nil {
 		p.writeError(w, r, err)
+		return nil, false
+	}
+	return req, true
+}
+
+func (p *Portal) handleCase(w http.ResponseWriter, r *http.Request) {
+	req, ok := p.caseOf(w, r)
+	if !ok {
 		return
 	}
 	now := p.now()
 	view := caseView{R: req, Status: req.DisplayStatus(now), Overdue: req.Overdue(now), Done: doneMessage(r.URL.Query().Get("done"))}
+	var err error
 	if view.Similar, err = p.similar(r.Context(), req.Reference, req.Description); err != nil {
 		p.cfg.Logger.Warn("foi portal: similar responses", "case", req.Reference, "err", err)
 	}

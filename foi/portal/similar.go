@@ -3,7 +3,6 @@ package portal
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -117,14 +116,8 @@ func (p *Portal) similar(ctx context.Context, caseRef, text string) (*similarPac
 }
 
 func (p *Portal) handleCaseSimilarJSON(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		p.notFound(w, r)
-		return
-	}
-	req, err := p.cfg.Service.Request(r.Context(), id)
-	if err != nil {
-		p.writeError(w, r, err)
+	req, ok := p.caseOf(w, r)
+	if !ok {
 		return
 	}
 	pack, err := p.similar(r.Context(), req.Reference, req.Description)
