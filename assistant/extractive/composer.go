@@ -42,6 +42,12 @@ type Options struct {
 	// text, not a topic classifier (off-topic questions can still reach
 	// it, so the router must decline those).
 	MinCoverage float64
+	// Words, if set, lets a candidate's word partly match a question word
+	// it does not share when their vectors are similar ("rodents" for
+	// "rats", "father" for "dad"): soft term matching, with the GloVe
+	// table the vector arm of retrieval embeds with. Nil matches words
+	// by their stems alone.
+	Words WordVectors
 }
 
 // Composer is the extractive composer. It is safe for concurrent use.
@@ -50,6 +56,9 @@ type Composer struct {
 
 	mu    sync.Mutex
 	cache map[string][]analysed // chunk analyses by chunk ID and text hash
+	// vectors holds the unit-length vector of each stem seen, through
+	// Options.Words (see registerVectors).
+	vectors map[string][]float32
 
 	// trace, if set, sees every scored candidate and the units picked;
 	// tests use it to explain a choice.
@@ -75,7 +84,7 @@ func New(opt Options) *Composer {
 	if opt.MinCoverage <= 0 {
 		opt.MinCoverage = 0.15
 	}
-	return &Composer{opt: opt, cache: map[string][]analysed{}}
+	return &Composer{opt: opt, cache: map[string][]analysed{}, vectors: map[string][]float32{}}
 }
 
 // unit is a scored candidate sentence.
@@ -138,6 +147,7 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		return nil, err
 	}
 	q := parseQuestion(in.Question)
+	c.registerVectors(in.Question)
 	q.plain = in.Needs.PlainEnglish || in.Needs.LowLiteracy
 	if len(q.terms) == 0 {
 		return nil, errUngrounded("the question has no content words")
@@ -150,7 +160,8 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 	if len(units) == 0 {
 		return nil, errUngrounded("nothing retrieved")
 	}
-	weights := idf(q, units)
+	soft := c.softMatches(q, units)
+	weights := idf(q, units, soft)
 	bg := loadBackground()
 	total, missing, topicTotal := 0.0, 0.0, 0.0
 	for _, t := range q.all() {
@@ -189,6 +200,12 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 			case u.near[t]:
 				u.around += w
 			default:
+				// A similar word counts for part of the term.
+				own, head := soft.in(u.terms, t), soft.in(u.ctx, t)
+				u.rel += own * w
+				u.cover += max(own, head) * w
+				u.around += max(own, head, soft.in(u.near, t)) * w
+				topic += max(own, head) * w
 				continue
 			}
 			if _, want := wantKind(t); !want && (u.terms[t] || u.ctx[t]) {
@@ -449,6 +466,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 	if ok {
 		return a
 	}
+	c.registerVectors(ch.Title + " " + strings.Join(ch.Headings, " ") + " " + ch.Text)
 	headTerms := set(termsOf(ch.Title + " " + strings.Join(ch.Headings, " ")))
 	headAsks := asksIn(strings.Join(ch.Headings, " "))
 	contexts := map[string]analysed{}
@@ -552,7 +570,7 @@ func chunkOrdinal(ch corpus.Chunk) int {
 // specificity (see background) tempers it by the square root, so that
 // "come" and "look" count for less than "mould". Terms in no candidate
 // weigh nothing: they cannot be quoted.
-func idf(q question, units []*unit) map[string]float64 {
+func idf(q question, units []*unit, soft softTerms) map[string]float64 {
 	w := make(map[string]float64, len(q.terms)+len(q.wants))
 	n := float64(len(units))
 	bg := loadBackground()
@@ -565,7 +583,7 @@ func idf(q question, units []*unit) map[string]float64 {
 		df, dd := 0, 0
 		clear(inDoc)
 		for _, u := range units {
-			if u.has(t) || u.ctx[t] {
+			if u.has(t) || u.ctx[t] || soft.in(u.terms, t) > 0 || soft.in(u.ctx, t) > 0 {
 				df++
 				if !inDoc[u.doc] {
 					inDoc[u.doc] = true
