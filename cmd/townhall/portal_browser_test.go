@@ -47,7 +47,7 @@ func browserPrereqs(t *testing.T) (node, chromium, modules, root string) {
 // form with its errors, each checked by axe-core at WCAG 2.2 AA (target-size on)
 // and for reflow at 320 px. Screenshots go to out/portal-*.png.
 func TestPortalBrowser(t *testing.T) {
-	node, chromium, modules, root := browserPrereqs(t)
+	_, _, _, root := browserPrereqs(t)
 
 	db := filepath.Join(t.TempDir(), "foi.db")
 	vars := map[string]string{"TOWNHALL_DATA": t.TempDir(), "TOWNHALL_EMBEDDER": "hashing", "TOWNHALL_FOI_DB": db}
@@ -57,31 +57,46 @@ func TestPortalBrowser(t *testing.T) {
 	// Officers' pages answer loopback clients, which the browser is: the
 	// redaction preview is checked too.
 	extra := map[string]string{"TOWNHALL_FOI_DB": db, "TOWNHALL_FOI_OFFICERS": "1"}
-	// The test runs in cmd/townhall; govuk-frontend (make test-deps) sits
-	// under the repository root. Without it the portal uses its fallback
-	// stylesheet, which the test checks just the same.
+	useGovukAssets(t, root, extra)
+	s := startDemoServer(t, extra)
+	runBrowserSpec(t, "portal.spec.mjs", s.Addr(), "OFFICERS=1")
+}
+
+// useGovukAssets points the FOI pages at govuk-frontend (make test-deps),
+// which sits under the repository root while the test runs in
+// cmd/townhall. Without it the pages use the portal's fallback
+// stylesheet, which the browser tests check just the same; in CI it must
+// be there.
+func useGovukAssets(t *testing.T, root string, extra map[string]string) {
+	t.Helper()
 	if assets := filepath.Join(root, ".cache", "npm", "node_modules", "govuk-frontend", "dist", "govuk"); fileExists(filepath.Join(assets, "govuk-frontend.min.css")) {
 		extra["TOWNHALL_FOI_ASSETS"] = assets
 	} else if os.Getenv("CI") != "" {
 		t.Fatalf("govuk-frontend missing at %s (run make test-deps)", assets)
 	}
-	s := startDemoServer(t, extra)
+}
 
+// runBrowserSpec runs tests/browser/<spec> in node against the server at
+// addr, with env added to its environment (screenshots go to out/), logs
+// what it printed and fails the test when it fails.
+func runBrowserSpec(t *testing.T, spec, addr string, env ...string) {
+	t.Helper()
+	node, chromium, modules, root := browserPrereqs(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "tests", "browser", "portal.spec.mjs"))
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "tests", "browser", spec))
 	cmd.Env = append(os.Environ(),
-		"TOWNHALL_URL=http://"+s.Addr(),
+		"TOWNHALL_URL=http://"+addr,
 		"CHROMIUM="+chromium,
 		"NODE_MODULES="+modules,
 		"OUT_DIR="+filepath.Join(root, "out"),
-		"OFFICERS=1",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	t.Logf("portal.spec.mjs:\n%s", stdout.String())
+	t.Logf("%s:\n%s", spec, stdout.String())
 	if err != nil {
-		t.Fatalf("portal.spec.mjs failed: %v\n%s", err, stderr.String())
+		t.Fatalf("%s failed: %v\n%s", spec, err, stderr.String())
 	}
 }

@@ -18,102 +18,11 @@
 // /usr/bin/chromium), NODE_MODULES (default .cache/npm-browser/node_modules),
 // OUT_DIR (default out).
 
-import { createRequire } from 'node:module';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { axe, base, check, reflow, runSpec, screenshot, watchErrors } from './foi-harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const modules = process.env.NODE_MODULES || path.join(root, '.cache', 'npm-browser', 'node_modules');
-const require = createRequire(path.join(modules, 'noop.js'));
-const { chromium } = require('playwright-core');
-const { AxeBuilder } = require('@axe-core/playwright');
-
-const base = process.env.TOWNHALL_URL;
-if (!base) {
-  console.error('TOWNHALL_URL is required');
-  process.exit(2);
-}
-const outDir = process.env.OUT_DIR || path.join(root, 'out');
-mkdirSync(outDir, { recursive: true });
-
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-let failures = 0;
-
-function check(ok, what, detail) {
-  if (ok) {
-    console.log('ok   ' + what);
-  } else {
-    failures++;
-    console.log('FAIL ' + what + (detail !== undefined ? ': ' + JSON.stringify(detail) : ''));
-  }
-}
-
-async function axe(page, label) {
-  const r = await new AxeBuilder({ page }).withTags(AXE_TAGS).options({ rules: { 'target-size': { enabled: true } } }).analyze();
-  const ran = [...r.passes, ...r.violations, ...r.incomplete, ...r.inapplicable].some((x) => x.id === 'target-size');
-  check(ran, `axe ${label}: target-size rule ran`);
-  check(r.violations.length === 0, `axe ${label}: ${r.violations.length} violations (${r.passes.length} rules passed)`,
-    r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' ' + n.failureSummary) })));
-}
-
-// watchErrors collects script errors and failed requests, other than the
-// favicon and the 400 the impossible-date search is answered with.
-function watchErrors(page, errors) {
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (400|404)/.test(m.text()) && m.location().url !== '') {
-      errors.push(`${page.url()}: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e}`));
-  page.on('response', (r) => {
-    const expected = r.status() === 400 && r.url().includes('from-day=31');
-    if (r.status() >= 400 && !expected && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
-  });
-}
-
-// reflow checks the page at 320 CSS px: the document does not scroll
-// sideways, and nothing in main is wider than the window except inside a
-// scrollable table region, which must be focusable and labelled.
-async function reflow(page, label) {
-  await page.setViewportSize({ width: 320, height: 640 });
-  await page.waitForTimeout(100);
-  const r = await page.evaluate(() => {
-    const over = [...document.querySelectorAll('main *')].filter((el) => {
-      const b = el.getBoundingClientRect();
-      return b.width > 0 && (b.right > 320.5 || b.left < -0.5) && getComputedStyle(el).visibility !== 'hidden' &&
-        !el.closest('.govuk-visually-hidden, .govuk-skip-link, .th-scroll');
-    }).slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`);
-    const regions = [...document.querySelectorAll('.th-scroll')].map((el) => ({
-      focusable: el.tabIndex === 0, labelled: !!el.getAttribute('aria-labelledby'), fits: el.getBoundingClientRect().right <= 320.5,
-    }));
-    return { docWidth: document.documentElement.scrollWidth, over, regions };
-  });
-  check(r.docWidth <= 320 && r.over.length === 0, `${label} reflows at 320 px (document ${r.docWidth} px wide)`, r.over);
-  check(r.regions.every((x) => x.focusable && x.labelled && x.fits), `${label}: table scroll regions are focusable, labelled and fit`, r.regions);
-  await axe(page, label + ' at 320 px');
-  await page.screenshot({ path: path.join(outDir, `ledger-${label}-320.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function main() {
-  const profile = mkdtempSync(path.join(tmpdir(), 'townhall-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    viewport: { width: 1280, height: 800 },
-  });
-  try {
-    await run(context);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
+// expectedFailure allows the 400 the impossible-date search is answered
+// with (checked below).
+const expectedFailure = (r) => r.status() === 400 && r.url().includes('from-day=31');
 
 // count reads the number in the results heading ("396 payments ...").
 async function count(page) {
@@ -124,7 +33,7 @@ async function count(page) {
 async function run(context) {
   const page = await context.newPage();
   const errors = [];
-  watchErrors(page, errors);
+  watchErrors(page, errors, expectedFailure);
 
   // --- Spending: search, results and totals ------------------------------------------
   await page.goto(base + '/foi/spending');
@@ -145,8 +54,8 @@ async function run(context) {
   check(charts.length === 3 && charts.every((c) => c.hidden && c.caption && c.bars > 0 && c.bars === c.links),
     'three charts, each aria-hidden with a captioned table linking every figure', charts);
   await axe(page, 'spending');
-  await page.screenshot({ path: path.join(outDir, 'ledger-spending.png'), fullPage: true });
-  await reflow(page, 'spending');
+  await screenshot(page, 'ledger-spending');
+  await reflow(page, 'ledger', 'spending');
 
   // A filtered search, sorted by amount, submitted through the form.
   await page.fill('#department', 'housing');
@@ -177,7 +86,7 @@ async function run(context) {
   const src = await page.locator('dd a[href^="https://"]').count();
   check(src === 1, 'the record page links to its source');
   await axe(page, 'record');
-  await page.screenshot({ path: path.join(outDir, 'ledger-record.png'), fullPage: true });
+  await screenshot(page, 'ledger-record');
 
   // An impossible date: 400, an error summary linked to the field.
   const resp = await page.goto(base + '/foi/spending?from-day=31&from-month=2&from-year=2024');
@@ -192,8 +101,8 @@ async function run(context) {
   const contracts = await count(page);
   check(contracts > 0, `the register lists ${contracts} contracts`);
   await axe(page, 'contracts');
-  await page.screenshot({ path: path.join(outDir, 'ledger-contracts.png'), fullPage: true });
-  await reflow(page, 'contracts');
+  await screenshot(page, 'ledger-contracts');
+  await reflow(page, 'ledger', 'contracts');
 
   // --- Budgets -------------------------------------------------------------------------
   await page.goto(base + '/foi/budgets');
@@ -201,16 +110,10 @@ async function run(context) {
   check(pages > 0, `the budgets page links to ${pages} budget book pages`);
   await page.locator('details summary').first().click();
   await axe(page, 'budgets');
-  await page.screenshot({ path: path.join(outDir, 'ledger-budgets.png'), fullPage: true });
-  await reflow(page, 'budgets');
+  await screenshot(page, 'ledger-budgets');
+  await reflow(page, 'ledger', 'budgets');
 
   check(errors.length === 0, 'no script errors or failed requests', errors);
 }
 
-main().then(() => {
-  console.log(failures === 0 ? 'PASS' : `${failures} check(s) failed`);
-  process.exit(failures === 0 ? 0 : 1);
-}, (err) => {
-  console.error(err);
-  process.exit(1);
-});
+runSpec(run);
