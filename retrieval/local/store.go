@@ -200,11 +200,11 @@ func (s *Store) Searcher(name string) (retrieval.Searcher, error) {
 // retrieval.SourcePriors) applied inside each arm, where they choose the
 // candidates fusion sees (retrieval.Hybrid.Prior), reranked when
 // Options.Rerank is set. The caller must not apply the priors again to its
-// results. It is an error wrapping retrieval.ErrInvalid for a store
-// without an embedder.
+// results. A store without an embedder has only the tuned keyword arm,
+// and the priors rescale its results.
 func (s *Store) PriorSearcher(prior func(retrieval.Query) func(retrieval.Hit) float64) (retrieval.Searcher, error) {
 	if s.vectors == nil {
-		return nil, fmt.Errorf("the hybrid retriever needs an embedder: %w", retrieval.ErrInvalid)
+		return &retrieval.Prior{Searcher: s.keyword, Depth: 5, Chunks: s.keyword, Weight: prior}, nil
 	}
 	h := s.hybrid(prior)
 	if !s.opt.Rerank {
