@@ -15,6 +15,14 @@ type DateInput struct {
 	Day, Month, Year string
 }
 
+// DateField is what the "date-input" partial template shows: a date
+// input called Name (its fields are Name-day, Name-month, Name-year),
+// with its legend, hint and what was typed.
+type DateField struct {
+	Name, Legend, Hint string
+	Input              DateInput
+}
+
 // ReadDateInput reads the date input called name from form values:
 // name-day, name-month and name-year.
 func ReadDateInput(v url.Values, name string) DateInput {

@@ -60,9 +60,10 @@ type FieldError struct {
 // the portal's layout, with funcs available to them. A page defines
 // "content", and may define "head" (elements added to <head>, such as
 // its own stylesheet) and "footer-note" (the line under the footer's
-// links).
+// links). The portal's own partials (templates/parts.html: "date-input",
+// which shows a DateField) are there for every page.
 func ParsePages(fsys fs.FS, funcs template.FuncMap, names []string, shared ...string) (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("portal: layout: %w", err)
 	}

@@ -75,7 +75,10 @@ var funcs = template.FuncMap{
 		}
 		return many
 	},
-	"add":        func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	"dateField": func(name, legend, hint string, in DateInput) DateField {
+		return DateField{Name: name, Legend: legend, Hint: hint, Input: in}
+	},
 	"redactPath": redactionPath,
 }
 

@@ -27,10 +27,19 @@ var funcs = template.FuncMap{
 		}
 		return many
 	},
+	"amounts": func(v *listView, word string) amountsView { return amountsView{List: v, Word: word} },
 	"orNone": func(s string) string {
 		if s == "" {
 			return "Not recorded"
 		}
 		return s
 	},
+}
+
+// amountsView is what the "amounts" partial shows: a list's amount
+// inputs, with the word for its amounts ("amount" of a payment, "value"
+// of a contract).
+type amountsView struct {
+	List *listView
+	Word string
 }

@@ -62,3 +62,25 @@ func TestPagesUseThePortalLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestAmountInputsNameTheirKind checks the shared amount inputs use the
+// word for each list's amounts and keep what was typed.
+func TestAmountInputsNameTheirKind(t *testing.T) {
+	srv := MustServer(t, records.NewLedger(ledgertest.MustDemoStore(t, demoManifest)), nil)
+	for _, tc := range []struct{ path, word string }{{"/foi/spending", "amount"}, {"/foi/contracts", "value"}} {
+		code, _, body := get(t, srv, tc.path+"?min=100&max=2000")
+		if code != http.StatusOK {
+			t.Fatalf("%s: status %d", tc.path, code)
+		}
+		for _, want := range []string{
+			`for="min">Smallest ` + tc.word + `, in pounds</label>`,
+			`for="max">Largest ` + tc.word + `, in pounds</label>`,
+			`id="min" name="min" type="text" inputmode="decimal" value="100"`,
+			`id="max" name="max" type="text" inputmode="decimal" value="2000"`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q", tc.path, want)
+			}
+		}
+	}
+}

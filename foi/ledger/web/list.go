@@ -180,13 +180,7 @@ type listView struct {
 	Clear    string
 	Charts   []chartView
 	Invalid  bool // the search could not be run; only the form is shown
-	From, To dateField
-}
-
-// dateField is what the date-input template shows.
-type dateField struct {
-	Name, Legend, Hint string
-	Input              portal.DateInput
+	From, To portal.DateField
 }
 
 // choiceOptions turns distinct values into select options, with an
@@ -224,8 +218,8 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request, kind corpus.Kind,
 		return nil, f, nil, nil, false
 	}
 	v = &listView{Path: path, Form: fm, Clear: path, Invalid: len(errs) > 0,
-		From: dateField{"from", "From", "For example, 1 4 2024", fm.From},
-		To:   dateField{"to", "To", "For example, 31 3 2025", fm.To}}
+		From: portal.DateField{Name: "from", Legend: "From", Hint: "For example, 1 4 2024", Input: fm.From},
+		To:   portal.DateField{Name: "to", Legend: "To", Hint: "For example, 31 3 2025", Input: fm.To}}
 	if kind == corpus.KindContracts {
 		v.From.Legend, v.To.Legend = "Starting on or after", "Starting on or before"
 	}
