@@ -13,8 +13,8 @@ import (
 // markers such as "[1]", source lines ending in their link and short
 // headings such as "Sources:" are left out (nobody reads a link aloud), every
 // line break ends a sentence (list items and source lines are read as
-// separate units), and a numeral counts as one word of at most three
-// syllables, because figures are read at a glance rather than spelled out.
+// separate units), and a numeral counts as one word of one syllable,
+// because figures are read at a glance rather than spelled out.
 // Text with no words has grade 0.
 func Grade(text string) float64 {
 	words, syll, sents := readingCounts(text)
@@ -141,17 +141,14 @@ func partSyllables(part string) int {
 	}
 	switch {
 	case digits > 0:
-		// "10am", "£19.35", "0114": read at a glance; count the integer
-		// part's length as a rough stand-in for its spoken length.
-		intDigits := 0
-		for _, r := range part {
-			if unicode.IsDigit(r) {
-				intDigits++
-			} else if intDigits > 0 && (r == '.' || r == ':') {
-				break
-			}
-		}
-		return min(max(intDigits, 1), 3)
+		// "10am", "£19.35", "2021/22": a figure is read at a glance,
+		// not spelled out, and counts as one syllable, as tools that
+		// count syllables by hyphenation (textstat with Pyphen) count
+		// it. Counted by its digits (up to three, as until 2026-11-23),
+		// a short line of figures graded as hard prose: "2026 season
+		// starts: 1 February 2026." was grade 19, "2022/23: £31,877.10."
+		// grade 20.
+		return 1
 	case letters == 0:
 		return 0
 	case letters >= 2 && upper == letters && spelledOut(part):

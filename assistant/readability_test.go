@@ -60,10 +60,10 @@ func TestGradeNumbersAndAcronyms(t *testing.T) {
 		tok  string
 		want int
 	}{
-		{"£19.35", 2}, {"10am", 2}, {"2,173.24", 3}, {"0114", 3}, {"HMO", 3}, {"EHCP", 4}, {"SEND", 1}, {"NHS", 3},
-		{"ANPR", 4}, {"HMRC", 4},
+		{"£19.35", 1}, {"10am", 1}, {"2,173.24", 1}, {"0114", 1}, {"HMO", 3}, {"EHCP", 4}, {"SEND", 1}, {"NHS", 3},
+		{"ANPR", 4}, {"HMRC", 4}, {"Covid-19", 3},
 		// A figure with separators is one numeral.
-		{"2021/22", 3}, {"13/04/24", 3}, {"well-known", 2},
+		{"2021/22", 1}, {"13/04/24", 1}, {"well-known", 2},
 		// Longer words in capitals are shouted words, not acronyms.
 		{"CHRISTMAS", 2}, {"LIGHTING", 2},
 	}
@@ -71,6 +71,24 @@ func TestGradeNumbersAndAcronyms(t *testing.T) {
 		if got := tokenSyllables(tt.tok); got != tt.want {
 			t.Errorf("tokenSyllables(%q) = %d, want %d", tt.tok, got, tt.want)
 		}
+	}
+}
+
+// TestGradeShortFigureLines checks that short lines of figures read as
+// the easy text they are, not as hard prose.
+func TestGradeShortFigureLines(t *testing.T) {
+	for _, text := range []string{
+		"2026 season starts: 1 February 2026.",
+		"Claims received and paid.\n2022/23: £31,877.10.\n2023/24: £44,219.85.",
+		"Open 9am to 5pm, Monday to Friday. Call 01452 396396.",
+	} {
+		if g := Grade(text); g > 8 {
+			t.Errorf("Grade(%q) = %.1f, want ≤ 8", text, g)
+		}
+	}
+	// Figures do not hide hard words around them.
+	if g := Grade("Notwithstanding the aforementioned considerations, 2,388 investigations were undertaken in 2022/23."); g < 12 {
+		t.Errorf("hard words around figures graded %.1f, want ≥ 12", g)
 	}
 }
 
