@@ -131,6 +131,9 @@ func (f searchForm) values(page int) url.Values {
 	if f.ToParam != "" {
 		v.Set("to", f.ToParam)
 	}
+	if f.Limit != pageSize && f.Limit != 0 {
+		v.Set("limit", strconv.Itoa(f.Limit)) // the pages of a search keep its page size
+	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
 	}
@@ -144,7 +147,7 @@ type searchView struct {
 	Hits        []hitView
 	Facets      []facetView
 	Sorts       []option
-	Pages       []pageLink
+	Pages       []PageLink
 	Prev, Next  string
 	First, Last int // the 1-based positions shown
 	ExportCSV   string
@@ -176,7 +179,9 @@ type option struct {
 	Selected     bool
 }
 
-type pageLink struct {
+// PageLink is one numbered link of a "pagination" partial, or the
+// ellipsis between two runs of them.
+type PageLink struct {
 	Number   int
 	URL      string
 	Current  bool
@@ -248,9 +253,9 @@ func (p *Portal) fillSearchView(view *searchView, res *search.Result) {
 	for n := 1; n <= pages; n++ {
 		if n == 1 || n == pages || n >= form.Page-2 && n <= form.Page+2 {
 			if last != 0 && n > last+1 {
-				view.Pages = append(view.Pages, pageLink{Ellipsis: true})
+				view.Pages = append(view.Pages, PageLink{Ellipsis: true})
 			}
-			view.Pages = append(view.Pages, pageLink{Number: n, URL: link(n), Current: n == form.Page})
+			view.Pages = append(view.Pages, PageLink{Number: n, URL: link(n), Current: n == form.Page})
 			last = n
 		}
 	}

@@ -268,3 +268,35 @@ func TestDisclosureRelatedDatasets(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPagination pages through the fixtures one at a time and
+// checks the shared pagination partial links the pages, keeping the
+// search's page size.
+func TestSearchPagination(t *testing.T) {
+	e := newEnv(t)
+	status, body, _ := e.get(t, "/foi/?limit=1&page=2")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	for _, want := range []string{
+		`<nav class="govuk-pagination" aria-label="Results pages">`,
+		`href="/foi/?limit=1" rel="prev"`,
+		`href="/foi/?limit=1&amp;page=3" rel="next"`,
+		`aria-label="Page 2" aria-current="page">2</a>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page 2 lacks %q in %s", want, pagination(body))
+		}
+	}
+	if _, one, _ := e.get(t, "/foi/?limit=100"); strings.Contains(one, "govuk-pagination") {
+		t.Errorf("a single page of results shows pagination")
+	}
+}
+
+func pagination(body string) string {
+	i := strings.Index(body, `<nav class="govuk-pagination"`)
+	if i < 0 {
+		return "(no pagination)"
+	}
+	return body[i:min(len(body), i+2000)]
+}

@@ -109,17 +109,9 @@ func rowViews(rows []ledger.Row) []rowView {
 	return out
 }
 
-// pageLink is one numbered link of the pagination.
-type pageLink struct {
-	Number   int
-	URL      string
-	Current  bool
-	Ellipsis bool
-}
-
 // pager returns the pagination for total rows shown per page at page:
 // the first, the last and the pages either side of the current one.
-func pager(total, page, per int, url func(int) string) (pages []pageLink, prev, next string) {
+func pager(total, page, per int, url func(int) string) (pages []portal.PageLink, prev, next string) {
 	last := (total + per - 1) / per
 	if max := ledger.MaxOffset/per + 1; last > max {
 		last = max
@@ -136,10 +128,10 @@ func pager(total, page, per int, url func(int) string) (pages []pageLink, prev, 
 	gap := false
 	for n := 1; n <= last; n++ {
 		if n == 1 || n == last || (n >= page-1 && n <= page+1) {
-			pages = append(pages, pageLink{Number: n, URL: url(n), Current: n == page})
+			pages = append(pages, portal.PageLink{Number: n, URL: url(n), Current: n == page})
 			gap = false
 		} else if !gap {
-			pages = append(pages, pageLink{Ellipsis: true})
+			pages = append(pages, portal.PageLink{Ellipsis: true})
 			gap = true
 		}
 	}
@@ -171,7 +163,7 @@ type listView struct {
 	Count    int
 	Sum      string
 	Headers  []headerView
-	Pages    []pageLink
+	Pages    []portal.PageLink
 	Prev     string
 	Next     string
 	First    int
