@@ -418,6 +418,7 @@ var splitters = []struct{ at, then string }{
 	{", however, ", "However, "},
 	{", for example, ", "For example, "},
 	{", otherwise ", "Otherwise, "},
+	{": ", ""},
 }
 
 // startsClause reports a tail that opens with a capitalised word, as a
@@ -459,6 +460,14 @@ var subjectStarts = map[string]bool{
 	"the": true, "your": true, "our": true, "their": true, "there": true, "he": true, "she": true,
 	"i": true, "if": true, "a": true, "an": true, "some": true, "most": true, "all": true,
 	"any": true, "each": true, "every": true, "no": true, "then": true,
+}
+
+// questionStarts are words that open a question: after a colon, a
+// question is a sentence of its own.
+var questionStarts = map[string]bool{
+	"how": true, "what": true, "when": true, "where": true, "why": true, "who": true, "which": true,
+	"can": true, "could": true, "do": true, "does": true, "did": true, "is": true, "are": true,
+	"will": true, "would": true, "has": true, "have": true, "please": true,
 }
 
 // splitSentence cuts one long sentence at the first splitter that leaves
@@ -507,6 +516,15 @@ func splitSentence(s string) string {
 			case ", so ":
 				if first == "that" || first == "as" || first == "far" || first == "long" {
 					continue // "so that you can ...", "so long as": not a clause of its own
+				}
+			case ": ":
+				// A colon before a sentence of its own ("..., received
+				// 25 January 2012: How many parking tickets ..."), not
+				// before a figure, a name or a list ("fees: £25",
+				// "agents: Marstons; Equita"), nor a second colon.
+				if !startsClause(tail) || !subjectStarts[first] && !questionStarts[first] ||
+					strings.Contains(head, ": ") || strings.Contains(tail, ": ") {
+					continue
 				}
 			case ", which ":
 				// Only a clause that runs to the end of the sentence:

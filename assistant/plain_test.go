@@ -9,7 +9,15 @@ import (
 
 var figure = regexp.MustCompile(`[£$]?\d[\d,.:/]*(?:am|pm|p|%)?`)
 
-func figures(s string) []string { return figure.FindAllString(s, -1) }
+// figures returns the figures of s, without the punctuation after them
+// ("2012:" and "2012." are one figure).
+func figures(s string) []string {
+	fs := figure.FindAllString(s, -1)
+	for i, f := range fs {
+		fs[i] = strings.TrimRight(f, ".,:")
+	}
+	return fs
+}
 
 func TestPlainEnglish(t *testing.T) {
 	tests := []struct {
@@ -62,6 +70,15 @@ func TestPlainEnglish(t *testing.T) {
 		{"including inside an if clause stays",
 			"If the person died in the borough, including at the general hospital or the hospice, register at the main office.",
 			"If the person died in the borough, including at the general hospital or the hospice, register at the main office."},
+		{"split at a colon before a question",
+			"Request 154748 to the council, received 25 January 2012: How many parking tickets has the council issued in each of the last three years?",
+			"Request 154748 to the council, received 25 January 2012. How many parking tickets has the council issued in each of the last three years?"},
+		{"colon before a figure or a list stays",
+			"The total number of referrals passed to enforcement agents in the year to March: 29,288 and the agents used: Marstons; Equita.",
+			"The total number of referrals passed to enforcement agents in the year to March: 29,288 and the agents used: Marstons; Equita."},
+		{"colon before names stays",
+			"The companies the council used for the recovery of unpaid council tax debts last year: Marstons, Equita and Bristow.",
+			"The companies the council used for the recovery of unpaid council tax debts last year: Marstons, Equita and Bristow."},
 		{"split at or before a clause",
 			"You can apply online at any time of the day or night, or you can call us during office hours.",
 			"You can apply online at any time of the day or night. Or you can call us during office hours."},
