@@ -2,10 +2,11 @@ package foi
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -107,11 +108,7 @@ func containsWord(text, word string) bool {
 // sign-off must not survive in any message.
 func TestRedactWDTKThreads(t *testing.T) {
 	threads := loadWDTK(t)
-	keys := make([]string, 0, len(threads))
-	for k := range threads {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(threads))
 	opts := DetectOptions{KeepEmailDomains: []string{"sheffield.gov.uk"}}
 	var checked, noSignOff, notPerson, leaks, msgLeaks, messages int
 	var names int
@@ -199,11 +196,7 @@ func containsExact(text, s string) bool {
 // address, postcode or NI number) survives anywhere in it.
 func TestPublishedWDTKZeroLeak(t *testing.T) {
 	threads := loadWDTK(t)
-	keys := make([]string, 0, len(threads))
-	for k := range threads {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(threads))
 	opts := DetectOptions{KeepEmailDomains: []string{"sheffield.gov.uk"}}
 	// An officer's rule for WhatDoTheyKnow's own placeholders, applied to
 	// every disclosure with the detectors.

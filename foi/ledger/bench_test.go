@@ -2,7 +2,6 @@ package ledger_test
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
 
@@ -82,25 +81,14 @@ func benchTotals(b *testing.B, st ledger.Store) {
 		if g != ledger.GroupNone {
 			name = "by_" + string(g)
 		}
-		b.ReportMetric(quantile(lat[g], 0.5), name+"_p50_ms")
-		b.ReportMetric(quantile(lat[g], 0.95), name+"_p95_ms")
+		b.ReportMetric(ledgertest.Quantile(lat[g], 0.5), name+"_p50_ms")
+		b.ReportMetric(ledgertest.Quantile(lat[g], 0.95), name+"_p95_ms")
 		all = append(all, lat[g]...)
 	}
-	b.ReportMetric(quantile(all, 0.5), "totals_p50_ms")
-	b.ReportMetric(quantile(all, 0.95), "totals_p95_ms")
-	b.ReportMetric(quantile(page, 0.5), "page_p50_ms")
-	b.ReportMetric(quantile(page, 0.95), "page_p95_ms")
+	b.ReportMetric(ledgertest.Quantile(all, 0.5), "totals_p50_ms")
+	b.ReportMetric(ledgertest.Quantile(all, 0.95), "totals_p95_ms")
+	b.ReportMetric(ledgertest.Quantile(page, 0.5), "page_p50_ms")
+	b.ReportMetric(ledgertest.Quantile(page, 0.95), "page_p95_ms")
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// quantile returns the q-quantile of xs (nearest rank).
-func quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	i := int(q*float64(len(s))+0.5) - 1
-	return s[max(0, min(i, len(s)-1))]
-}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"slices"
 	"testing"
 	"time"
 
@@ -77,21 +76,10 @@ func BenchmarkSharedSpendingPage(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(loadMS, "memory_load_ms")
 	b.ReportMetric(float64(m1.HeapAlloc-min(m0.HeapAlloc, m1.HeapAlloc))/1e6, "memory_heap_MB")
-	b.ReportMetric(quantile(sqlLat, 0.5), "sql_p50_ms")
-	b.ReportMetric(quantile(sqlLat, 0.95), "sql_p95_ms")
-	b.ReportMetric(quantile(coldLat, 0.5), "memory_p50_ms")
-	b.ReportMetric(quantile(coldLat, 0.95), "memory_p95_ms")
-	b.ReportMetric(quantile(warmLat, 0.5), "cached_p50_ms")
-	b.ReportMetric(quantile(warmLat, 0.95), "cached_p95_ms")
-}
-
-// quantile returns the q-quantile of xs (nearest rank).
-func quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	i := int(q*float64(len(s))+0.5) - 1
-	return s[max(0, min(i, len(s)-1))]
+	b.ReportMetric(ledgertest.Quantile(sqlLat, 0.5), "sql_p50_ms")
+	b.ReportMetric(ledgertest.Quantile(sqlLat, 0.95), "sql_p95_ms")
+	b.ReportMetric(ledgertest.Quantile(coldLat, 0.5), "memory_p50_ms")
+	b.ReportMetric(ledgertest.Quantile(coldLat, 0.95), "memory_p95_ms")
+	b.ReportMetric(ledgertest.Quantile(warmLat, 0.5), "cached_p50_ms")
+	b.ReportMetric(ledgertest.Quantile(warmLat, 0.95), "cached_p95_ms")
 }
