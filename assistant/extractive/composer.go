@@ -57,7 +57,7 @@ type Composer struct {
 	mu    sync.Mutex
 	cache map[string][]analysed // chunk analyses by chunk ID and text hash
 	// vectors holds the unit-length vector of each stem seen, through
-	// Options.Words (see registerVectors).
+	// Options.Words (see Composer.terms).
 	vectors map[string][]float32
 
 	// trace, if set, sees every scored candidate and the units picked;
@@ -147,7 +147,7 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		return nil, err
 	}
 	q := parseQuestion(in.Question)
-	c.registerVectors(in.Question)
+	c.terms(in.Question) // vectors of the question's words
 	q.plain = in.Needs.PlainEnglish || in.Needs.LowLiteracy
 	if len(q.terms) == 0 {
 		return nil, errUngrounded("the question has no content words")
@@ -466,14 +466,13 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 	if ok {
 		return a
 	}
-	c.registerVectors(ch.Title + " " + strings.Join(ch.Headings, " ") + " " + ch.Text)
-	headTerms := set(termsOf(ch.Title + " " + strings.Join(ch.Headings, " ")))
+	headTerms := set(c.terms(ch.Title + " " + strings.Join(ch.Headings, " ")))
 	headAsks := asksIn(strings.Join(ch.Headings, " "))
 	contexts := map[string]analysed{}
 	for _, pc := range segment(ch.Text) {
 		x := analysed{
 			piece: pc, key: strings.ToLower(strings.Join(strings.Fields(pc.text), " ")),
-			terms: set(termsOf(pc.text)), ctx: headTerms, facts: factsOf(pc),
+			terms: set(c.terms(pc.text)), ctx: headTerms, facts: factsOf(pc),
 			headAsks: headAsks, words: len(strings.Fields(pc.text)),
 			procedure:  ch.Kind == corpus.KindFOI && foiProcedure(pc.text),
 			legal:      ch.Kind == corpus.KindFOI && foiLegal(pc.text),
@@ -486,7 +485,7 @@ func (c *Composer) analyse(ch corpus.Chunk) []analysed {
 		if pc.context != "" {
 			cx, ok := contexts[pc.context]
 			if !ok {
-				cx = analysed{ctx: union(headTerms, set(termsOf(pc.context))), headAsks: headAsks | asksIn(pc.context)}
+				cx = analysed{ctx: union(headTerms, set(c.terms(pc.context))), headAsks: headAsks | asksIn(pc.context)}
 				contexts[pc.context] = cx
 			}
 			x.ctx, x.headAsks = cx.ctx, cx.headAsks

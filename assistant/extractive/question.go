@@ -202,16 +202,22 @@ func stem(w string) string {
 // repeats.
 func termsOf(s string) []string {
 	var out []string
+	eachTerm(s, func(st, _ string) { out = append(out, st) })
+	return out
+}
+
+// eachTerm calls fn with the stem of each content word of s, in order,
+// and the word it came from.
+func eachTerm(s string, fn func(stem, word string)) {
 	for _, w := range tokens(s) {
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 		if stopWords[w] {
 			continue
 		}
 		if st := stem(w); st != "" {
-			out = append(out, truncate(st))
+			fn(truncate(st), w)
 		}
 	}
-	return out
 }
 
 // truncate cuts a stem to six letters, so that forms the stemmer keeps

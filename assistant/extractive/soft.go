@@ -1,9 +1,6 @@
 package extractive
 
-import (
-	"math"
-	"strings"
-)
+import "math"
 
 // WordVectors gives a word's vector: the GloVe table the vector arm of
 // retrieval embeds with (*embed.WordVectors). Vector returns nil for an
@@ -27,7 +24,7 @@ const (
 type softTerms map[string]map[string]float64
 
 // stemVector returns the unit-length vector of a stem, looked up through
-// the first surface word seen for it (registerVectors), or nil.
+// the first surface word seen for it (Composer.terms), or nil.
 func (c *Composer) stemVector(st string) []float32 {
 	c.mu.Lock()
 	v := c.vectors[st]
@@ -35,50 +32,51 @@ func (c *Composer) stemVector(st string) []float32 {
 	return v
 }
 
-// registerVectors records a vector for the stems of text's content words
-// not yet known, from the surface word (the table is of words, the
-// composer matches stems). It is called once per analysed chunk and per
-// question.
-func (c *Composer) registerVectors(text string) {
+// terms is termsOf that also records a vector for each stem not yet
+// known, from the word it came from (the table is of words, the composer
+// matches stems), so that a chunk is tokenised and stemmed once.
+func (c *Composer) terms(text string) []string {
 	if c.opt.Words == nil {
-		return
+		return termsOf(text)
 	}
+	var out, stems, words []string
+	eachTerm(text, func(st, w string) {
+		out = append(out, st)
+		if !isDigit(st) {
+			stems, words = append(stems, st), append(words, w)
+		}
+	})
 	type sv struct {
 		st string
 		v  []float32
 	}
-	var found []sv
-	seen := map[string]bool{}
-	c.mu.Lock()
-	for _, w := range tokens(text) {
-		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
-		if stopWords[w] || w == "" || isDigit(w) {
-			continue
-		}
-		st := truncate(stem(w))
-		if _, ok := c.vectors[st]; ok || seen[st] || st == "" {
-			continue
-		}
-		seen[st] = true
-		found = append(found, sv{st: st, v: c.opt.Words.Vector(w)})
-	}
-	c.mu.Unlock()
 	var add []sv
-	for _, f := range found {
-		if u := unitVector(f.v); u != nil {
-			add = append(add, sv{f.st, u})
-		}
-	}
-	if len(add) == 0 {
-		return
-	}
 	c.mu.Lock()
-	for _, a := range add {
-		if _, ok := c.vectors[a.st]; !ok {
-			c.vectors[a.st] = a.v
-		}
+	known := make([]bool, len(stems))
+	for i, st := range stems {
+		_, known[i] = c.vectors[st]
 	}
 	c.mu.Unlock()
+	seen := map[string]bool{}
+	for i, st := range stems {
+		if known[i] || seen[st] {
+			continue
+		}
+		if v := unitVector(c.opt.Words.Vector(words[i])); v != nil {
+			seen[st] = true
+			add = append(add, sv{st, v})
+		}
+	}
+	if len(add) > 0 {
+		c.mu.Lock()
+		for _, a := range add {
+			if _, ok := c.vectors[a.st]; !ok {
+				c.vectors[a.st] = a.v
+			}
+		}
+		c.mu.Unlock()
+	}
+	return out
 }
 
 func unitVector(v []float32) []float32 {
@@ -167,8 +165,18 @@ func (c *Composer) softMatches(q question, units []*unit) softTerms {
 // in returns the largest share of t's weight that a word of terms carries
 // by similarity, or 0.
 func (s softTerms) in(terms map[string]bool, t string) float64 {
+	near := s[t]
+	if len(near) == 0 || len(terms) == 0 {
+		return 0
+	}
 	best := 0.0
-	for w, x := range s[t] {
+	if len(terms) < len(near) {
+		for w := range terms {
+			best = max(best, near[w])
+		}
+		return best
+	}
+	for w, x := range near {
 		if x > best && terms[w] {
 			best = x
 		}

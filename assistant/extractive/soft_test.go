@@ -30,7 +30,7 @@ var pestPage = chunk("pages/pest-control.html", 0, "Pest control", "https://www.
 func TestSoftMatchWords(t *testing.T) {
 	c := New(Options{Words: pestWords})
 	q := parseQuestion("can you get rid of rats in my garden?")
-	c.registerVectors("can you get rid of rats in my garden?")
+	c.terms("can you get rid of rats in my garden?")
 	units := c.candidates(hits(pestPage))
 	soft := c.softMatches(q, units)
 	if got := soft["rat"]["rodent"]; got < 0.39 || got > 0.41 {
@@ -88,7 +88,7 @@ func TestSoftMatchGloVe(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := New(Options{Words: wv})
-	c.registerVectors("rats rodents dad father mould lottery")
+	c.terms("rats rodents dad father mould lottery")
 	cos := func(a, b string) float64 {
 		x, y := c.stemVector(a), c.stemVector(b)
 		if x == nil || y == nil {
