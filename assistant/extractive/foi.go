@@ -27,6 +27,8 @@ func requestPart(ch corpus.Chunk) bool {
 // the e-mail disclaimer. It says nothing about the subject.
 var procedureCues = regexp.MustCompile(strings.Join([]string{
 	`\bthank you for your (request|e-?mail|correspondence|letter)\b`,
+	`\b(we|i) (acknowledge|confirm) (receipt of )?your\b`,
+	`\backnowledge receipt\b`,
 	`\b(which|that) we received on\b`,
 	`\b(has|have) been (logged|dealt with|treated) (as|under)\b`,
 	`\bwill be dealt with under\b`,
@@ -67,7 +69,7 @@ var procedureCues = regexp.MustCompile(strings.Join([]string{
 }, "|"))
 
 // procedureHints hold a word of every cue above.
-var procedureHints = []string{"thank you", "received on", "been", "dealt with", "respond", "reference number",
+var procedureHints = []string{"thank you", "acknowledge", "confirm", "received on", "been", "dealt with", "respond", "reference number",
 	"licen", "ogl", "re-us", "reus", "attribution", "public sector information", "review", "commissioner", "ico.",
 	"hesitate", "queries", "reply", "questions", "unhappy", "dissatisfied", "attachments", "intended solely", "misdirected",
 	"virus", "protectively", "please find", "apologi", "set out below", "provide", "process", "name", "attached"}

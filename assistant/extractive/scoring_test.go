@@ -173,6 +173,9 @@ func TestFOIProcedure(t *testing.T) {
 		{"We apologise for not meeting the deadline listed in our email.", true},
 		{"The council's response to your request is attached.", true},
 		{"We provide this service free to residents over 70.", false},
+		{"We acknowledge your emails of 3 and 7 May 2024 asking about this request.", true},
+		{"I confirm receipt of your request for information.", true},
+		{"We can confirm that 1,896 abandoned vehicles were reported.", false},
 	}
 	for _, tt := range tests {
 		if got := foiProcedure(tt.text); got != tt.want {
