@@ -544,10 +544,16 @@ var poBox = regexp.MustCompile(`(?i)^p\.?o\.? box \d+`)
 
 var salutation = regexp.MustCompile(`(?i)^(dear\b|yours (sincerely|faithfully|truly)|kind regards|best regards|regards\b|many thanks\b|thanks\b|click here\b)`)
 
+// attachment matches the name of an attached file on a line of its own
+// ("1775932 Response.csv", "EIR 1801719 breakdown of fly tipping.xls"):
+// what the answer is in, not the answer.
+var attachment = regexp.MustCompile(`(?i)^[^.!?:;]{0,100}\.(csv|xlsx?|ods|pdf|docx?|odt|zip|txt|rtf|pptx?)\.?$`)
+
 // skipSentence reports units not worth quoting: salutations and
-// sign-offs, bare links and fragments of one or two words.
+// sign-offs, bare links, attachment names and fragments of one or two
+// words.
 func skipSentence(s string) bool {
-	if salutation.MatchString(s) {
+	if salutation.MatchString(s) || attachment.MatchString(strings.TrimSpace(s)) {
 		return true
 	}
 	f := strings.Fields(s)

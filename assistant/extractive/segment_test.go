@@ -118,3 +118,21 @@ func TestSegment(t *testing.T) {
 		})
 	}
 }
+
+func TestSkipSentenceAttachments(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"1775932 Response.csv", true},
+		{"EIR 1801719 2020 2023 breakdown of fly tipping.xls.", true},
+		{"Fees and charges 2025-26.pdf", true},
+		{"The figures are in the attached spreadsheet, response.xlsx, with a sheet for each year.", false},
+		{"Download the form (PDF) and send it to us.", false},
+	}
+	for _, tt := range tests {
+		if got := skipSentence(tt.s); got != tt.want {
+			t.Errorf("skipSentence(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
