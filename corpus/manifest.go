@@ -33,6 +33,10 @@ type Contact struct {
 	BSLURL           string `yaml:"bsl_url,omitempty"`
 	InterpreterPhone string `yaml:"interpreter_phone,omitempty"`
 	FOIURL           string `yaml:"foi_url,omitempty"`
+	// Address is the council's postal address, lines separated by commas
+	// ("Civic Centre, Fenwick Road, Aldermoor, TV1 2AA"). FOI redaction
+	// keeps it, and the phones above, as organisational text.
+	Address string `yaml:"address,omitempty"`
 }
 
 // Source is one declared set of files.

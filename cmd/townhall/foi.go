@@ -8,14 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 	_ "time/tzdata" // Europe/London for the day of receipt, whatever the host has installed
 
+	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/corpus/manifest"
 	"github.com/townhall-civic/townhall/foi"
 	"github.com/townhall-civic/townhall/foi/importer"
@@ -66,9 +69,60 @@ func foiEnvConfig(getenv func(string) string) foiEnv {
 }
 
 // detect is what redaction keeps, the same at import and on republishing
-// from the officers' preview.
-func (e foiEnv) detect() foi.DetectOptions {
-	return foi.DetectOptions{KeepEmailDomains: e.KeepEmailDomains, Keep: e.Keep}
+// from the officers' preview: the environment's entries plus, when a
+// manifest is known, the council's own published contact details (its
+// contact block and the gov.uk domains it publishes on). A council's
+// switchboard, postal address and foi@ mailbox are not personal data, and
+// removing them from its replies tells residents nothing.
+func (e foiEnv) detect(m *corpus.Manifest) foi.DetectOptions {
+	o := foi.DetectOptions{
+		KeepEmailDomains: append([]string(nil), e.KeepEmailDomains...),
+		Keep:             append([]string(nil), e.Keep...),
+	}
+	if m == nil {
+		return o
+	}
+	c := m.Contact
+	for _, p := range []string{c.Phone, c.OutOfHoursPhone, c.InterpreterPhone} {
+		if p != "" {
+			o.Keep = append(o.Keep, p)
+		}
+	}
+	if c.Address != "" {
+		o.Keep = append(o.Keep, c.Address)
+		o.Keep = append(o.Keep, splitList(c.Address, ",")...)
+	}
+	if at := strings.LastIndexByte(c.Email, '@'); at >= 0 {
+		o.KeepEmailDomains = append(o.KeepEmailDomains, c.Email[at+1:])
+	}
+	urls := []string{m.BaseURL, c.URL, c.FOIURL}
+	for _, src := range m.Sources {
+		urls = append(urls, src.BaseURL)
+	}
+	for _, u := range urls {
+		if d := councilDomain(u); d != "" && !slices.Contains(o.KeepEmailDomains, d) {
+			o.KeepEmailDomains = append(o.KeepEmailDomains, d)
+		}
+	}
+	return o
+}
+
+// councilDomain is the registrable gov.uk (or gov.scot, gov.wales) domain
+// of a council URL, without "www.", or "" for any other host: a source
+// published on WhatDoTheyKnow must not keep whatdotheyknow.com addresses,
+// which are the requesters' own.
+func councilDomain(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	h := strings.ToLower(strings.TrimPrefix(u.Hostname(), "www."))
+	for _, suffix := range []string{".gov.uk", ".gov.scot", ".gov.wales", ".llyw.cymru"} {
+		if strings.HasSuffix(h, suffix) && len(h) > len(suffix) {
+			return h
+		}
+	}
+	return ""
 }
 
 func splitList(s, sep string) []string {
@@ -181,7 +235,7 @@ func rebuildFOIIndex(ctx context.Context, s *foiStores, indexPath string) error 
 
 // newFOIPortal builds the portal over the FOI stores, with the main index
 // for related datasets.
-func newFOIPortal(s *foiStores, related retrieval.Searcher, council string, env config, log *slog.Logger) (*portal.Portal, error) {
+func newFOIPortal(s *foiStores, related retrieval.Searcher, m *corpus.Manifest, env config, log *slog.Logger) (*portal.Portal, error) {
 	nation, err := foi.ParseNation(env.FOI.Nation)
 	if err != nil {
 		return nil, usageError("TOWNHALL_FOI_NATION=%q: want england-and-wales, scotland or northern-ireland", env.FOI.Nation)
@@ -192,8 +246,8 @@ func newFOIPortal(s *foiStores, related retrieval.Searcher, council string, env 
 	}
 	return portal.New(portal.Config{
 		Service: svc, Search: s.index, Related: related, Assets: env.FOI.Assets,
-		Council: council, BaseURL: env.FOI.PublicURL, Officers: env.FOI.Officers, Logger: log,
-		Redaction: s.store, Detect: env.FOI.detect(),
+		Council: m.Council, BaseURL: env.FOI.PublicURL, Officers: env.FOI.Officers, Logger: log,
+		Redaction: s.store, Detect: env.FOI.detect(m),
 	})
 }
 
@@ -209,7 +263,7 @@ func (s *Server) mountFOI(ctx context.Context, mux *http.ServeMux, env config) e
 	if err != nil {
 		related = nil // related datasets are optional
 	}
-	p, err := newFOIPortal(st, related, s.store.manifest.Council, env, s.cfg.Logger)
+	p, err := newFOIPortal(st, related, s.store.manifest, env, s.cfg.Logger)
 	if err != nil {
 		st.Close()
 		return err
@@ -279,7 +333,7 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 	}
 	rep, err := importer.Import(ctx, m, importer.Options{
 		Loaders: loaders(), MaxFileBytes: env.MaxFileBytes, SkipBadFiles: *skipBad, Sources: sources,
-		Detect: env.FOI.detect(), Rules: rules,
+		Detect: env.FOI.detect(m), Rules: rules,
 	}, s.store, s.index)
 	if rep != nil {
 		printFOIReport(stdout, rep)

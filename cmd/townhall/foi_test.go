@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/foi/sqlite"
 )
 
@@ -65,6 +68,18 @@ func TestFOIImportAndPortal(t *testing.T) {
 			t.Errorf("GET %s = %d", path, res.StatusCode)
 		}
 	}
+	// Redaction removes the requester but keeps the council's own
+	// mailbox and postal address, which the demo manifest's contact
+	// block and base URL declare.
+	page := getBody(t, base+"/foi/disclosures/foi/requests/councillor_allowances_and_expenses.json")
+	for _, keep := range []string{"foi@thornburyvale.gov.uk", "TV1 2AA", "Fenwick Road"} {
+		if !strings.Contains(page, keep) {
+			t.Errorf("published page lost the council's own %q", keep)
+		}
+	}
+	if strings.Contains(page, "Ashworth") {
+		t.Error("published page names the requester")
+	}
 	res, err = http.Get(base + "/foi/cases")
 	if err != nil {
 		t.Fatal(err)
@@ -108,5 +123,44 @@ func TestFOIImportBadFile(t *testing.T) {
 	defer st.Close()
 	if n, err := st.CountDisclosures(context.Background()); err != nil || n != 0 {
 		t.Errorf("after a refused import the log holds %d disclosures (%v), want 0", n, err)
+	}
+}
+
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d (%v)", url, res.StatusCode, err)
+	}
+	return string(b)
+}
+
+func TestFOIDetectKeepsCouncilContacts(t *testing.T) {
+	m := &corpus.Manifest{
+		BaseURL: "https://www.example.gov.uk/",
+		Contact: corpus.Contact{Phone: "01632 960000", Email: "contact@example-council.org.uk", Address: "Town Hall, High Street, EX1 1AA"},
+		Sources: []corpus.Source{{Path: "foi", BaseURL: "https://www.whatdotheyknow.com/request/"}, {Path: "scot", BaseURL: "https://www.city.gov.scot/foi"}},
+	}
+	o := foiEnv{KeepEmailDomains: []string{"partner.org"}, Keep: []string{"0300 123 4567"}}.detect(m)
+	for _, d := range []string{"partner.org", "example-council.org.uk", "example.gov.uk", "city.gov.scot"} {
+		if !slices.Contains(o.KeepEmailDomains, d) {
+			t.Errorf("KeepEmailDomains %v lacks %s", o.KeepEmailDomains, d)
+		}
+	}
+	if slices.Contains(o.KeepEmailDomains, "whatdotheyknow.com") {
+		t.Errorf("KeepEmailDomains %v keeps the requesters' WhatDoTheyKnow addresses", o.KeepEmailDomains)
+	}
+	for _, k := range []string{"0300 123 4567", "01632 960000", "EX1 1AA", "High Street"} {
+		if !slices.Contains(o.Keep, k) {
+			t.Errorf("Keep %v lacks %q", o.Keep, k)
+		}
+	}
+	if o := (foiEnv{}).detect(nil); len(o.Keep)+len(o.KeepEmailDomains) != 0 {
+		t.Errorf("detect(nil) with an empty environment = %+v", o)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/manifest"
 	"github.com/townhall-civic/townhall/foi"
 )
 
@@ -47,7 +49,15 @@ func runFOIRepublish(ctx context.Context, args []string, env config, stdout, std
 	if err != nil {
 		return err
 	}
-	rep, err := foi.Republish(ctx, s.store, foi.RepublishOptions{Detect: env.FOI.detect(), Rules: rules, DryRun: *dryRun})
+	// With a manifest, the council's own contact details are kept as at
+	// import; without one only the environment's entries are.
+	var m *corpus.Manifest
+	if *manifestPath != "" {
+		if m, err = manifest.Load(*manifestPath); err != nil {
+			return err
+		}
+	}
+	rep, err := foi.Republish(ctx, s.store, foi.RepublishOptions{Detect: env.FOI.detect(m), Rules: rules, DryRun: *dryRun})
 	if err != nil {
 		return err
 	}
