@@ -10,7 +10,11 @@
 // Snowball-stemmed terms weighted by their rarity among the candidate
 // units and documents, tempered by how specific they are in everyday
 // English (background.go, from SUBTLEX-US counts), so that "mould" counts
-// for more than "come". The kind of fact the question asks for (an amount
+// for more than "come". With word vectors (Options.Words, the GloVe table
+// the vector arm of retrieval uses) a question word the unit does not use
+// is partly matched by a similar one it does (soft.go): a word at least
+// 0.5 cosine-similar counts for half its similarity, so "rodents" partly
+// answers "rats". The kind of fact the question asks for (an amount
 // for "how much", a date for "when", a time limit for "how long", a phone
 // number for "who do I ring", a name for "who do we apply to", a figure
 // for "how many", a postcode or street address for "where") is weighed
@@ -24,7 +28,8 @@
 // its squared retrieval score next to the top one's, and how much of the
 // question its best part covers), by their position, and by their
 // reading grade as shown (plainer and shorter sentences win ties, more so
-// for plain English). FOI process text (acknowledgements, re-use
+// for plain English; a figure counts as one syllable, as in
+// assistant.Grade). FOI process text (acknowledgements, re-use
 // licences, review rights), request sections and disclosure log entries
 // count for little unless the question is about requests, as does text
 // about the page itself ("Learn about ...", "This page provides ...").
@@ -42,8 +47,8 @@
 // phone numbers are never altered, and each carries a citation to its
 // document (and PDF page). Sentences are ordered by document, then page
 // order, so consecutive sentences from one source share its number.
-// Salutations, sign-offs and postal addresses of FOI letters are left
-// out, so requesters' names are not quoted; footers repeated across
+// Salutations, sign-offs, postal addresses of FOI letters and the names
+// of attached files are left out, so requesters' names are not quoted; footers repeated across
 // documents are discounted, but not the sentences of a page and its copy
 // (two documents sharing most of their sentences), which are quoted from
 // the better-ranked copy.
