@@ -206,9 +206,17 @@ func termsOf(s string) []string {
 	return out
 }
 
+// numericDate matches a date written in figures ("10/04/2024").
+var numericDate = regexp.MustCompile(`\b\d{1,2}/\d{1,2}/\d{2,4}\b`)
+
 // eachTerm calls fn with the stem of each content word of s, in order,
 // and the word it came from.
 func eachTerm(s string, fn func(stem, word string)) {
+	if strings.Contains(s, "/") {
+		// A date in figures is one term: "10/04/2024" does not hold the
+		// "10" of "10 months".
+		s = numericDate.ReplaceAllStringFunc(s, func(d string) string { return strings.ReplaceAll(d, "/", "'") })
+	}
 	for _, w := range tokens(s) {
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 		if stopWords[w] {

@@ -500,3 +500,23 @@ func TestFOILegal(t *testing.T) {
 		}
 	}
 }
+
+// TestTermsOfDates checks that a date in figures is one term: the "10" of
+// "10 months" is not in "10/04/2024", while figures and words around the
+// date are terms as before.
+func TestTermsOfDates(t *testing.T) {
+	got := set(termsOf("We investigated between 1/11/2022 and 10/04/2024, 18 months in all."))
+	for _, want := range []string{"1'11'2022", "10'04'2024", "18", "month", "invest"} {
+		if !got[want] {
+			t.Errorf("termsOf: no %q in %v", want, got)
+		}
+	}
+	for _, not := range []string{"10", "04", "2024", "1", "11"} {
+		if got[not] {
+			t.Errorf("termsOf: %q split out of a date: %v", not, got)
+		}
+	}
+	if q := set(termsOf("my daughter is 10 months old")); !q["10"] || !q["month"] {
+		t.Errorf("question terms %v, want 10 and month", q)
+	}
+}
