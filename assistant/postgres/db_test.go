@@ -2,65 +2,23 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/assistant/assistanttest"
 	"github.com/townhall-civic/townhall/assistant/postgres"
+	"github.com/townhall-civic/townhall/internal/pgtest"
 )
-
-// requirePostgres returns TEST_DATABASE_URL, skipping the test when it is
-// unset, or failing it when CI is set too.
-func requirePostgres(tb testing.TB) string {
-	tb.Helper()
-	url := os.Getenv("TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("TEST_DATABASE_URL is unset but CI is set: run `make pg` (scripts/pg-test.sh) and export its URL")
-		}
-		tb.Skip("TEST_DATABASE_URL is unset; `make pg` starts a local PostgreSQL with pgvector")
-	}
-	return url
-}
-
-// testSchema returns a new schema name, dropped with everything in it when
-// the test ends, so tests (and test packages running at once) never see
-// each other's tables.
-func testSchema(tb testing.TB, url string) string {
-	tb.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "test_assistant_" + hex.EncodeToString(b)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return schema
-}
 
 // MustOpenDB opens a database in a schema of its own, closed and dropped
 // when the test ends.
 func MustOpenDB(tb testing.TB) *postgres.DB {
 	tb.Helper()
-	url := requirePostgres(tb)
-	db, err := postgres.Open(context.Background(), url, postgres.Options{Schema: testSchema(tb, url), MaxConns: 4})
+	url := pgtest.URL(tb)
+	db, err := postgres.Open(context.Background(), url, postgres.Options{Schema: pgtest.Schema(tb, url, "test_assistant_"), MaxConns: 4})
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
@@ -86,8 +44,8 @@ func TestConformance(t *testing.T) {
 // and a conversation queued by both waits once.
 func TestSecondHandle(t *testing.T) {
 	ctx := context.Background()
-	url := requirePostgres(t)
-	schema := testSchema(t, url)
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "test_assistant_")
 	var dbs [2]*postgres.DB
 	for i := range dbs {
 		db, err := postgres.Open(ctx, url, postgres.Options{Schema: schema, MaxConns: 4})
@@ -144,8 +102,8 @@ func TestSecondHandle(t *testing.T) {
 // everything through a new one.
 func TestDurableAcrossReopen(t *testing.T) {
 	ctx := context.Background()
-	url := requirePostgres(t)
-	schema := testSchema(t, url)
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "test_assistant_")
 	db, err := postgres.Open(ctx, url, postgres.Options{Schema: schema})
 	if err != nil {
 		t.Fatal(err)

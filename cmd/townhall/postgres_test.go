@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,47 +11,18 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/townhall-civic/townhall/evals"
+	"github.com/townhall-civic/townhall/internal/pgtest"
 )
-
-// requirePostgres returns TEST_DATABASE_URL, skipping the test when it is
-// unset, or failing it when CI is set too.
-func requirePostgres(tb testing.TB) string {
-	tb.Helper()
-	url := os.Getenv("TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("TEST_DATABASE_URL is unset but CI is set: run `make pg` (scripts/pg-test.sh) and export its URL")
-		}
-		tb.Skip("TEST_DATABASE_URL is unset; `make pg` starts a local PostgreSQL with pgvector")
-	}
-	return url
-}
 
 // pgTestVars returns the environment for the postgres store in a schema
 // of its own, dropped with everything in it when the test ends, so test
 // packages sharing the database never meet.
 func pgTestVars(tb testing.TB) map[string]string {
 	tb.Helper()
-	url := requirePostgres(tb)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "test_cmd_" + hex.EncodeToString(b)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
+	url := pgtest.URL(tb)
+	schema := pgtest.Schema(tb, url, "test_cmd_")
 	return map[string]string{
 		"TOWNHALL_STORE":           "postgres",
 		"TOWNHALL_DATABASE_URL":    url,

@@ -2,54 +2,21 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/townhall-civic/townhall/foi"
 	"github.com/townhall-civic/townhall/foi/foitest"
 	"github.com/townhall-civic/townhall/foi/postgres"
+	"github.com/townhall-civic/townhall/internal/pgtest"
 )
-
-// requirePostgres returns TEST_DATABASE_URL, skipping the test when it is
-// unset, or failing it when CI is set too.
-func requirePostgres(tb testing.TB) string {
-	tb.Helper()
-	url := os.Getenv("TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("TEST_DATABASE_URL is unset but CI is set: run `make pg` (scripts/pg-test.sh) and export its URL")
-		}
-		tb.Skip("TEST_DATABASE_URL is unset; `make pg` starts a local PostgreSQL with pgvector")
-	}
-	return url
-}
 
 // MustOpen opens a store in a schema of its own, dropped with everything
 // in it when the test ends.
 func MustOpen(tb testing.TB) *postgres.Store {
 	tb.Helper()
-	url := requirePostgres(tb)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "test_foi_" + hex.EncodeToString(b)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
+	url := pgtest.URL(tb)
+	schema := pgtest.Schema(tb, url, "test_foi_")
 	s, err := postgres.Open(context.Background(), url, postgres.Options{Schema: schema, MaxConns: 4})
 	if err != nil {
 		tb.Fatalf("Open: %v", err)

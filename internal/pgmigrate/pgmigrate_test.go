@@ -2,38 +2,17 @@ package pgmigrate_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/townhall-civic/townhall/internal/pgmigrate"
+	"github.com/townhall-civic/townhall/internal/pgtest"
 )
 
 func TestOpenPool(t *testing.T) {
-	url := os.Getenv("TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("TEST_DATABASE_URL is unset but CI is set")
-		}
-		t.Skip("TEST_DATABASE_URL is unset; `make pg` starts a local PostgreSQL")
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "test_pgmigrate_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if conn, err := pgx.Connect(ctx, url); err == nil {
-			conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-			conn.Close(ctx)
-		}
-	})
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "test_pgmigrate_")
 	ctx := context.Background()
 	v1 := fstest.MapFS{"m/0001_a.sql": {Data: []byte("CREATE TABLE a (x int); INSERT INTO a VALUES (1);")}}
 	v2 := fstest.MapFS{

@@ -2,65 +2,23 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/internal/pgtest"
 	"github.com/townhall-civic/townhall/retrieval"
 	"github.com/townhall-civic/townhall/retrieval/postgres"
 	"github.com/townhall-civic/townhall/retrieval/retrievaltest"
 )
 
-// requirePostgres returns TEST_DATABASE_URL, skipping the test when it is
-// unset, or failing it when CI is set too.
-func requirePostgres(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("TEST_DATABASE_URL is unset but CI is set: run `make pg` (scripts/pg-test.sh) and export its URL")
-		}
-		t.Skip("TEST_DATABASE_URL is unset; `make pg` starts a local PostgreSQL with pgvector")
-	}
-	return url
-}
-
-// testSchema returns a new schema name, dropped with everything in it when
-// the test ends, so tests never see each other's tables.
-func testSchema(t *testing.T, url string) string {
-	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "test_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return schema
-}
-
 // mustOpen opens a store in a schema of its own, closed when the test ends.
 func mustOpen(t *testing.T, opt postgres.Options) *postgres.Store {
 	t.Helper()
-	url := requirePostgres(t)
+	url := pgtest.URL(t)
 	if opt.Schema == "" {
-		opt.Schema = testSchema(t, url)
+		opt.Schema = pgtest.Schema(t, url, "test_")
 	}
 	s, err := postgres.Open(context.Background(), url, opt)
 	if err != nil {
@@ -78,8 +36,8 @@ func TestConformance(t *testing.T) {
 }
 
 func TestOpenRebuildsOnEmbedderChange(t *testing.T) {
-	url := requirePostgres(t)
-	schema := testSchema(t, url)
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "test_")
 	ctx := context.Background()
 	open := func(id string, dim int) *postgres.Store {
 		t.Helper()
