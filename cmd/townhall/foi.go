@@ -150,6 +150,22 @@ func foiPaths(env config, manifestPath, dataDir, db string) (dbPath, indexPath s
 	return db, strings.TrimSuffix(db, filepath.Ext(db)) + ".bleve"
 }
 
+// openFOIWithRules opens the FOI stores for a command, logging to stderr,
+// with the officers' censor rules: they apply to every import and
+// republication as to every publication from the redaction preview.
+func openFOIWithRules(ctx context.Context, dbPath, indexPath string, stderr io.Writer) (*foiStores, []foi.Rule, error) {
+	s, err := openFOI(ctx, dbPath, indexPath, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return nil, nil, err
+	}
+	rules, err := s.store.FindRules(ctx, foi.RuleFilter{})
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, rules, nil
+}
+
 // foiStores is the open FOI database and its search index.
 type foiStores struct {
 	store *sqlite.Store
@@ -318,19 +334,12 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 		return err
 	}
 	dbPath, indexPath := foiPaths(env, *manifestPath, *data, *db)
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	s, err := openFOI(ctx, dbPath, indexPath, log)
+	s, rules, err := openFOIWithRules(ctx, dbPath, indexPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	start := time.Now()
-	// The officers' censor rules apply to every import as to every
-	// republication from the redaction preview.
-	rules, err := s.store.FindRules(ctx, foi.RuleFilter{})
-	if err != nil {
-		return err
-	}
 	rep, err := importer.Import(ctx, m, importer.Options{
 		Loaders: loaders(), MaxFileBytes: env.MaxFileBytes, SkipBadFiles: *skipBad, Sources: sources,
 		Detect: env.FOI.detect(m), Rules: rules,

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/townhall-civic/townhall/corpus"
@@ -38,17 +37,12 @@ func runFOIRepublish(ctx context.Context, args []string, env config, stdout, std
 	if !fileExists(dbPath) {
 		return usageError("foi republish: no FOI database at %s (run townhall foi import first)", dbPath)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	s, err := openFOI(ctx, dbPath, indexPath, log)
+	s, rules, err := openFOIWithRules(ctx, dbPath, indexPath, stderr)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	start := time.Now()
-	rules, err := s.store.FindRules(ctx, foi.RuleFilter{})
-	if err != nil {
-		return err
-	}
 	// With a manifest, the council's own contact details are kept as at
 	// import; without one only the environment's entries are.
 	var m *corpus.Manifest
