@@ -68,15 +68,11 @@ func goldenOf(m *evals.Matrix) *goldenStats {
 	return g
 }
 
-// TestDemoGolden runs the demo suite over the demo corpus with the three
-// retrievers and the extractive composer and compares the stats with the
-// committed golden file, exactly: a change in ranking or answers shows up
-// as a diff in review. The index is built with the hashing embedder,
-// which needs no download, so the file does not depend on the machine.
-// Regenerate with: go test ./cmd/townhall -run TestDemoGolden -update
-func TestDemoGolden(t *testing.T) {
-	getenv, dir := testEnv(t)
-	report := filepath.Join(dir, "demo.json")
+// demoMatrix runs the demo suite over the ingested demo corpus with the
+// three retrievers and the extractive composer, writing the matrix report
+// to report, and returns its golden stats.
+func demoMatrix(t *testing.T, getenv func(string) string, report string) *goldenStats {
+	t.Helper()
 	out, errOut, err := runCmd(t, getenv, "eval", "-suite", demoSuite, "-manifest", demoManifest, "-json", report,
 		"-matrix", "retriever=hybrid,bm25,vector", "composer=extractive")
 	if err != nil {
@@ -86,7 +82,19 @@ func TestDemoGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := goldenOf(m)
+	return goldenOf(m)
+}
+
+// TestDemoGolden runs the demo suite over the demo corpus with the three
+// retrievers and the extractive composer and compares the stats with the
+// committed golden file, exactly: a change in ranking or answers shows up
+// as a diff in review. The index is built with the hashing embedder,
+// which needs no download, so the file does not depend on the machine.
+// Regenerate with: go test ./cmd/townhall -run TestDemoGolden -update
+func TestDemoGolden(t *testing.T) {
+	getenv, dir := testEnv(t)
+	report := filepath.Join(dir, "demo.json")
+	got := demoMatrix(t, getenv, report)
 	if got.Embedder != "hashing-256" {
 		t.Fatalf("embedder %q, want hashing-256", got.Embedder)
 	}

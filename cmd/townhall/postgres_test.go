@@ -8,11 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gorilla/websocket"
-
-	"github.com/townhall-civic/townhall/evals"
 	"github.com/townhall-civic/townhall/internal/pgtest"
 )
 
@@ -68,16 +64,7 @@ func TestPostgresIngestSearchEval(t *testing.T) {
 	}
 
 	report := filepath.Join(dir, "demo-pg.json")
-	out, errOut, err := runCmd(t, getenv, "eval", "-suite", demoSuite, "-manifest", demoManifest, "-json", report,
-		"-matrix", "retriever=hybrid,bm25,vector", "composer=extractive")
-	if err != nil {
-		t.Fatalf("eval: %v\n%s\n%s", err, out, errOut)
-	}
-	m, err := evals.ReadMatrixFile(report)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := goldenOf(m)
+	got := demoMatrix(t, getenv, report)
 	data, err := os.ReadFile(goldenPath)
 	if err != nil {
 		t.Fatal(err)
@@ -126,39 +113,9 @@ func TestPostgresIngestSearchEval(t *testing.T) {
 func TestPostgresServe(t *testing.T) {
 	vars := pgTestVars(t)
 	s := startDemoServer(t, vars)
-	ws, _, err := websocket.DefaultDialer.Dial("ws://"+s.Addr()+"/chat/ws", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	ws.SetReadDeadline(time.Now().Add(20 * time.Second))
-	type frame struct {
-		Type           string `json:"type"`
-		Role           string `json:"role"`
-		Text           string `json:"text"`
-		Seq            int    `json:"seq"`
-		ConversationID string `json:"conversation_id"`
-		Citations      []struct {
-			URL string `json:"url"`
-		} `json:"citations"`
-	}
-	read := func() frame {
-		t.Helper()
-		var f frame
-		if err := ws.ReadJSON(&f); err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	ws.WriteJSON(map[string]any{"type": "hello"})
-	welcome := read()
-	if welcome.Type != "welcome" || welcome.ConversationID == "" {
+	welcome, answer := askMissedBin(t, s.Addr())
+	if welcome.ConversationID == "" {
 		t.Fatalf("got %+v, want welcome with a conversation id", welcome)
-	}
-	ws.WriteJSON(map[string]any{"type": "message", "client_id": "q1", "text": "the bin men missed our recycling yesterday, is it too late to tell you?"})
-	var answer frame
-	for answer.Type != "message" || answer.Role != "assistant" {
-		answer = read()
 	}
 	if answer.Seq != 2 || len(answer.Citations) == 0 || !strings.Contains(answer.Text, "working days") {
 		t.Fatalf("answer = %+v, want seq 2 giving the deadline with citations", answer)

@@ -51,45 +51,58 @@ func startDemoServer(t *testing.T, extra map[string]string) *Server {
 	return s
 }
 
-// TestWebChatDemoCorpus asks the real assistant, built on the demo
-// council's index, a question over the chat websocket.
-func TestWebChatDemoCorpus(t *testing.T) {
-	s := startDemoServer(t, nil)
-	ws, _, err := websocket.DefaultDialer.Dial("ws://"+s.Addr()+"/chat/ws", nil)
+// chatFrame is a frame of the chat websocket, with the fields the tests
+// read.
+type chatFrame struct {
+	Type           string `json:"type"`
+	Role           string `json:"role"`
+	Text           string `json:"text"`
+	HTML           string `json:"html"`
+	Seq            int    `json:"seq"`
+	ConversationID string `json:"conversation_id"`
+	Citations      []struct {
+		N     int    `json:"n"`
+		Title string `json:"title"`
+		URL   string `json:"url"`
+	} `json:"citations"`
+}
+
+// askMissedBin opens a chat on the server at addr and asks the demo
+// council whether a missed bin collection can still be reported. It
+// returns the welcome frame and the assistant's answer, and fails the
+// test when the first frame is not a welcome.
+func askMissedBin(t *testing.T, addr string) (welcome, answer chatFrame) {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/chat/ws", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ws.Close()
 	ws.SetReadDeadline(time.Now().Add(20 * time.Second))
-	type frame struct {
-		Type      string `json:"type"`
-		Role      string `json:"role"`
-		Text      string `json:"text"`
-		HTML      string `json:"html"`
-		Seq       int    `json:"seq"`
-		Citations []struct {
-			N     int    `json:"n"`
-			Title string `json:"title"`
-			URL   string `json:"url"`
-		} `json:"citations"`
-	}
-	read := func() frame {
+	read := func() chatFrame {
 		t.Helper()
-		var f frame
+		var f chatFrame
 		if err := ws.ReadJSON(&f); err != nil {
 			t.Fatal(err)
 		}
 		return f
 	}
 	ws.WriteJSON(map[string]any{"type": "hello"})
-	if w := read(); w.Type != "welcome" {
-		t.Fatalf("got %+v, want welcome", w)
+	if welcome = read(); welcome.Type != "welcome" {
+		t.Fatalf("got %+v, want welcome", welcome)
 	}
 	ws.WriteJSON(map[string]any{"type": "message", "client_id": "q1", "text": "the bin men missed our recycling yesterday, is it too late to tell you?"})
-	var answer frame
 	for answer.Type != "message" || answer.Role != "assistant" {
 		answer = read()
 	}
+	return welcome, answer
+}
+
+// TestWebChatDemoCorpus asks the real assistant, built on the demo
+// council's index, a question over the chat websocket.
+func TestWebChatDemoCorpus(t *testing.T) {
+	s := startDemoServer(t, nil)
+	_, answer := askMissedBin(t, s.Addr())
 	if answer.Seq != 2 || len(answer.Citations) == 0 {
 		t.Fatalf("answer = %+v, want seq 2 with citations", answer)
 	}
