@@ -48,6 +48,12 @@ type Options struct {
 	// table the vector arm of retrieval embeds with. Nil matches words
 	// by their stems alone.
 	Words WordVectors
+	// Council is the council's own name ("Thornbury Vale Borough
+	// Council"). Its words say whose services are meant, not what about,
+	// and stand in the title of nearly every page, so they do not count
+	// as topic words when a "when" question is matched to a dated
+	// sentence. Empty for a corpus of several councils.
+	Council string
 }
 
 // Composer is the extractive composer. It is safe for concurrent use.
@@ -59,6 +65,8 @@ type Composer struct {
 	// vectors holds the unit-length vector of each stem seen, through
 	// Options.Words (see Composer.terms).
 	vectors map[string][]float32
+	// council holds the stems of Options.Council.
+	council map[string]bool
 
 	// trace, if set, sees every scored candidate and the units picked;
 	// tests use it to explain a choice.
@@ -84,7 +92,11 @@ func New(opt Options) *Composer {
 	if opt.MinCoverage <= 0 {
 		opt.MinCoverage = 0.15
 	}
-	return &Composer{opt: opt, cache: map[string][]analysed{}, vectors: map[string][]float32{}}
+	c := &Composer{opt: opt, cache: map[string][]analysed{}, vectors: map[string][]float32{}, council: map[string]bool{}}
+	for _, t := range parseQuestion(opt.Council).terms {
+		c.council[t] = true
+	}
+	return c
 }
 
 // unit is a scored candidate sentence.
@@ -224,7 +236,7 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 		return nil, errUngrounded("best coverage " + strconv.FormatFloat(grounded, 'f', 2, 64))
 	}
 	if q.when {
-		if dated := datedCover(q, units); dated < minDatedCover {
+		if dated := datedCover(q, units, c.council); dated < minDatedCover {
 			return nil, errUngrounded("no date or time about the topic; best " + strconv.FormatFloat(dated, 'f', 2, 64))
 		}
 	}
@@ -725,14 +737,15 @@ const minDatedCover = 0.15
 // Retrieval always finds something with dates in it; a question about
 // half-term dates must not be answered with the date an FOI request was
 // received.
-func datedCover(q question, units []*unit) float64 {
+func datedCover(q question, units []*unit, council map[string]bool) float64 {
 	bg := loadBackground()
 	// The question's own dates ("October", "2026") are what is asked
-	// about, not the topic: any date matches them.
+	// about, not the topic: any date matches them. Nor is the council's
+	// name, which every page's title carries.
 	var topic []string
 	total := 0.0
 	for _, t := range q.terms {
-		if isDigit(t) || dateWord(t) {
+		if isDigit(t) || dateWord(t) || council[t] {
 			continue
 		}
 		topic = append(topic, t)

@@ -267,6 +267,21 @@ func TestComposeDeclinesWhenNoDateAnswersAWhenQuestion(t *testing.T) {
 		t.Errorf("Compose = %v, want ErrUngrounded", err)
 	}
 
+	// The council's name in every page title is not the topic: with
+	// Options.Council set, a budget page that shares only the name and
+	// one other word with the question does not answer it.
+	budget := chunk("budget/book.pdf", 0, "Example Borough Council Budget Book 2026/27", "https://www.example.gov.uk/budget.pdf", nil,
+		"Rents go up by 2.7% from 7 April 2026. The medium-term plan forecasts a gap of £7.9 million.")
+	q := "when do Example Borough schools break up for October half term 2026?"
+	if _, err := New(Options{Council: "Example Borough Council"}).Compose(context.Background(), assistant.ComposeInput{Question: q, Hits: hits(budget)}); !errors.Is(err, assistant.ErrUngrounded) {
+		t.Errorf("with the council's name known, Compose = %v, want ErrUngrounded", err)
+	}
+	// Without it the name's words count as topic words and the page
+	// passes: the option, not the page, makes the difference.
+	if _, err := New(Options{}).Compose(context.Background(), assistant.ComposeInput{Question: q, Hits: hits(budget)}); err != nil {
+		t.Errorf("without the council's name, Compose = %v, want the (poor) answer", err)
+	}
+
 	// The same kind of question, answered.
 	garden := chunk("pages/garden-waste.html", 0, "Garden waste", "https://www.example.gov.uk/garden-waste", nil,
 		"We collect garden waste every two weeks from 1 March to 30 November.")

@@ -36,7 +36,7 @@ func newAssistant(is *indexStore, s retrieval.Searcher, st assistantStores, llmC
 	}
 	a := &assistant.Assistant{
 		Retriever:     s,
-		Composer:      extractive.New(extractive.Options{Chunks: is.store.Chunks(), Words: composerWords(is)}),
+		Composer:      extractive.New(extractive.Options{Chunks: is.store.Chunks(), Words: composerWords(is), Council: is.manifest.Council}),
 		Router:        router,
 		Conversations: st.Conversations,
 		Requests:      st.Requests,
