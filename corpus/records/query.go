@@ -114,14 +114,12 @@ func (s *Store) SumRecords(ctx context.Context, f assistant.RecordFilter, by ass
 		return nil, fmt.Errorf("records: sum: %w", err)
 	}
 	if by == assistant.GroupSupplier {
-		idx, err := s.supplierList(ctx)
+		name, err := s.supplierNames(ctx)
 		if err != nil {
 			return nil, err
 		}
 		for i := range out {
-			if j, ok := idx.find(out[i].Key); ok {
-				out[i].Name = idx.list[j].name
-			}
+			out[i].Name = name(out[i].Key)
 		}
 	}
 	return out, nil

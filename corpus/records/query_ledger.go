@@ -148,14 +148,12 @@ func (s *Store) SumRows(ctx context.Context, f ledger.Filter, by ledger.Group) (
 		return nil, fmt.Errorf("records: sum rows: %w", err)
 	}
 	if by == ledger.GroupSupplier {
-		idx, err := s.supplierList(ctx)
+		name, err := s.supplierNames(ctx)
 		if err != nil {
 			return nil, err
 		}
 		for i := range out {
-			if j, ok := idx.find(out[i].Key); ok {
-				out[i].Name = idx.list[j].name
-			}
+			out[i].Name = name(out[i].Key)
 		}
 	}
 	return out, nil

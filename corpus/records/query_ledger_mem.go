@@ -536,14 +536,12 @@ func (l *Ledger) SumRows(ctx context.Context, f ledger.Filter, by ledger.Group) 
 		})
 	}
 	if by == ledger.GroupSupplier {
-		idx, err := l.st.supplierList(ctx)
+		name, err := l.st.supplierNames(ctx)
 		if err != nil {
 			return nil, err
 		}
 		for i := range out {
-			if j, ok := idx.find(out[i].Key); ok {
-				out[i].Name = idx.list[j].name
-			}
+			out[i].Name = name(out[i].Key)
 		}
 	}
 	return out, nil

@@ -66,6 +66,22 @@ type supplierIndex struct {
 	vocab     []string
 }
 
+// supplierNames returns a function giving the usual spelling of the
+// supplier whose normalised name is key, or key itself when no record
+// names that supplier: how totals grouped by supplier are shown.
+func (s *Store) supplierNames(ctx context.Context) (func(key string) string, error) {
+	idx, err := s.supplierList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func(key string) string {
+		if j, ok := idx.find(key); ok {
+			return idx.list[j].name
+		}
+		return key
+	}, nil
+}
+
 // supplierList returns the in-memory supplier index, loading it after a
 // write.
 func (s *Store) supplierList(ctx context.Context) (*supplierIndex, error) {
