@@ -107,16 +107,9 @@ func (h *StatusWebhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	d.At = time.Now()
-	if h.Now != nil {
-		d.At = h.Now()
-	}
+	d.At = clock(h.Now)
 	if err := h.Handler.HandleDelivery(r.Context(), d); err != nil {
-		logger := h.Logger
-		if logger == nil {
-			logger = slog.Default()
-		}
-		logger.ErrorContext(r.Context(), "twilio status callback", "message_sid", d.ProviderID, "status", d.State, "err", err)
+		loggerOr(h.Logger).ErrorContext(r.Context(), "twilio status callback", "message_sid", d.ProviderID, "status", d.State, "err", err)
 		http.Error(w, "temporary failure", http.StatusInternalServerError)
 		return
 	}

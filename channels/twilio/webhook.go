@@ -78,7 +78,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	reply, err := h.handle(r.Context(), in, params.Get("Body"))
 	if err != nil {
-		h.logger().ErrorContext(r.Context(), "twilio webhook", "message_sid", in.ProviderID, "err", err)
+		loggerOr(h.Logger).ErrorContext(r.Context(), "twilio webhook", "message_sid", in.ProviderID, "err", err)
 		http.Error(w, "temporary failure", http.StatusInternalServerError)
 		return
 	}
@@ -168,7 +168,7 @@ func (h *Webhook) inbound(p url.Values) (channels.Inbound, error) {
 		Kind:       channels.KindText,
 		Text:       text,
 		Truncated:  truncated,
-		Received:   h.now(),
+		Received:   clock(h.Now),
 	}
 	// Twilio forwards a WhatsApp location as Latitude/Longitude fields.
 	if lat, lon, ok := parseLatLon(p.Get("Latitude"), p.Get("Longitude")); ok {
@@ -214,16 +214,20 @@ func (h *Webhook) replies() Replies {
 	return r
 }
 
-func (h *Webhook) now() time.Time {
-	if h.Now != nil {
-		return h.Now()
+// clock returns now(), or time.Now() when now is nil: the webhooks' Now
+// field.
+func clock(now func() time.Time) time.Time {
+	if now != nil {
+		return now()
 	}
 	return time.Now()
 }
 
-func (h *Webhook) logger() *slog.Logger {
-	if h.Logger != nil {
-		return h.Logger
+// loggerOr returns l, or slog.Default() when l is nil: the webhooks'
+// Logger field.
+func loggerOr(l *slog.Logger) *slog.Logger {
+	if l != nil {
+		return l
 	}
 	return slog.Default()
 }
