@@ -60,71 +60,26 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-var referenceFormat = regexp.MustCompile(`^SR-2026-\d{6}$`)
-
-func TestServiceRequestReferences(t *testing.T) {
+// TestServiceRequestClock checks a request created without a time takes
+// the injected clock's, and its reference that clock's year. The rest of
+// the reference rules (the per-year sequence, case, defaults, invalid
+// requests, failed writes) are the durable conformance suite's, run by
+// TestDurableServiceRequests.
+func TestServiceRequestClock(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	create := func(created time.Time) string {
-		t.Helper()
-		r := &assistant.ServiceRequest{Service: assistant.ServicePothole, Created: created}
-		if err := db.CreateServiceRequest(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		return r.Reference
-	}
-	if got := create(at); got != "SR-2026-000001" {
-		t.Errorf("first reference: got %q, want SR-2026-000001", got)
-	}
-	if got := create(at); got != "SR-2026-000002" {
-		t.Errorf("second reference: got %q, want SR-2026-000002", got)
-	}
-	// The year is the UK's: 23:30 UTC on 31 December 2026 is still 2026
-	// in London (GMT), and a new year starts a new sequence.
-	if got := create(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)); got != "SR-2026-000003" {
-		t.Errorf("new year's eve: got %q", got)
-	}
-	if got := create(time.Date(2027, 1, 1, 0, 30, 0, 0, time.UTC)); got != "SR-2027-000001" {
-		t.Errorf("new year: got %q, want SR-2027-000001", got)
-	}
-	// Found whatever the case.
-	if _, err := db.FindServiceRequestByReference(ctx, " sr-2026-000002 "); err != nil {
-		t.Errorf("lower case lookup: %v", err)
-	}
-	// Defaults.
-	r := &assistant.ServiceRequest{Service: assistant.ServiceNoise}
 	db.Now = func() time.Time { return at }
+	r := &assistant.ServiceRequest{Service: assistant.ServiceNoise}
 	if err := db.CreateServiceRequest(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	if !r.Created.Equal(at) || r.Status != "open" || !referenceFormat.MatchString(r.Reference) {
-		t.Errorf("defaults: got created %v, status %q, reference %q", r.Created, r.Status, r.Reference)
-	}
-	if err := db.CreateServiceRequest(ctx, &assistant.ServiceRequest{}); !errors.Is(err, assistant.ErrInvalid) {
-		t.Errorf("no service: got %v, want ErrInvalid", err)
-	}
-	if err := db.CreateServiceRequest(ctx, nil); !errors.Is(err, assistant.ErrInvalid) {
-		t.Errorf("nil: got %v, want ErrInvalid", err)
+		t.Errorf("defaults: got created %v, status %q, reference %q; want %v, open, SR-2026-NNNNNN", r.Created, r.Status, r.Reference, at)
 	}
 }
 
-// TestFailedCreateIsNotAcknowledgeable checks a request whose write failed
-// carries no reference, so it can never be acknowledged.
-func TestFailedCreateIsNotAcknowledgeable(t *testing.T) {
-	db := MustOpenDB(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	r := &assistant.ServiceRequest{Service: assistant.ServicePothole}
-	if err := db.CreateServiceRequest(ctx, r); err == nil {
-		t.Fatal("create with a cancelled context succeeded")
-	}
-	if r.Reference != "" {
-		t.Errorf("reference %q set on a request that was not written", r.Reference)
-	}
-	if _, err := assistant.AcknowledgeServiceRequest(r); !errors.Is(err, assistant.ErrInvalid) {
-		t.Errorf("acknowledge: got %v, want ErrInvalid", err)
-	}
-}
+// referenceFormat is a reference from 2026, the year of at.
+var referenceFormat = regexp.MustCompile(`^SR-2026-\d{6}$`)
 
 // TestDurableAcrossReopen creates requests and a conversation, closes the
 // handle without any explicit flush or checkpoint, reopens and finds them.
