@@ -135,14 +135,32 @@ func disclosureWhere(f foi.DisclosureFilter) (string, []any) {
 // PutDisclosures implements foi.DisclosureStore: all are inserted or
 // replaced in one transaction, or none when one is invalid.
 func (s *Store) PutDisclosures(ctx context.Context, ds []*foi.Disclosure) error {
+	if err := checkDisclosures(ds); err != nil {
+		return err
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error { return putDisclosures(ctx, tx, ds) })
+	if err != nil {
+		return fmt.Errorf("put disclosures: %w", err)
+	}
+	return nil
+}
+
+// checkDisclosures gives ErrInvalid for a nil disclosure or one without
+// an ID.
+func checkDisclosures(ds []*foi.Disclosure) error {
 	for i, d := range ds {
 		if d == nil || d.ID == "" {
 			return fmt.Errorf("disclosure %d has no ID: %w", i, foi.ErrInvalid)
 		}
 	}
-	if len(ds) == 0 {
-		return nil
-	}
+	return nil
+}
+
+// putDisclosures inserts or replaces ds by ID in tx, in one round trip.
+func putDisclosures(ctx context.Context, tx pgx.Tx, ds []*foi.Disclosure) error {
 	b := &pgx.Batch{}
 	for _, d := range ds {
 		doc, err := json.Marshal(d)
@@ -160,11 +178,7 @@ func (s *Store) PutDisclosures(ctx context.Context, ds []*foi.Disclosure) error 
 				exemption_keys = EXCLUDED.exemption_keys, received = EXCLUDED.received, doc = EXCLUDED.doc`,
 			d.ID, fold(d.Reference), string(d.Law), string(d.Status), fold(d.Department), fold(d.Topic), keys, d.Received, string(doc))
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
-	if err != nil {
-		return fmt.Errorf("put disclosures: %w", err)
-	}
-	return nil
+	return tx.SendBatch(ctx, b).Close()
 }
 
 // CountDisclosures returns how many disclosures the log holds.

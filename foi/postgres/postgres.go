@@ -1,6 +1,8 @@
-// Package postgres keeps FOI requests and the disclosure log in
-// PostgreSQL (pgx/v5): a foi.Store passing the same conformance suite as
-// foi/sqlite (foi/foitest.TestStore).
+// Package postgres keeps FOI requests, the disclosure log and officers'
+// redaction (unredacted drafts, the audit trail and censor rules) in
+// PostgreSQL (pgx/v5): a foi.Store, foi.Publisher, foi.DraftStore,
+// foi.AuditLog and foi.RuleStore passing the same conformance suites as
+// foi/sqlite (foi/foitest.TestStore and TestRedactionStore).
 //
 // Each request and disclosure is kept whole as a json document, with the
 // fields filters and ordering use copied into indexed columns; times keep
@@ -9,9 +11,14 @@
 // row advanced in the insert's transaction, so concurrent creates never
 // share one; updates lock the request's row.
 //
-// It does not yet hold the redaction audit or the officers' redaction
-// rules (foi/sqlite's RedactionLog and rule store), and townhall serve
-// does not use it yet: the FOI portal stays on foi/sqlite.
+// The audit trail keeps a keyed digest of removed text (foi.AuditDigest
+// under a key made on first use and kept in foi_audit_key), never the
+// text or a rule's pattern. Times the store stamps itself (an audit
+// entry's publication, a rule's creation) are UTC to the microsecond.
+//
+// townhall serve, foi import and foi republish use it with
+// TOWNHALL_STORE=postgres, in the manifest's schema beside the
+// retrieval and assistant tables (every table here starts foi_).
 package postgres
 
 import (
@@ -45,6 +52,9 @@ type Options struct {
 // Store is an open FOI database.
 type Store struct {
 	pool *pgxpool.Pool
+	// Now stamps redaction audit entries and new censor rules; Open sets
+	// time.Now.
+	Now func() time.Time
 }
 
 var _ foi.Store = (*Store)(nil)
@@ -60,7 +70,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("FOI database: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, Now: time.Now}, nil
 }
 
 // Close closes the connection pool.

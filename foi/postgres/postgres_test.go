@@ -25,8 +25,14 @@ func MustOpen(tb testing.TB) *postgres.Store {
 	return s
 }
 
+var _ foitest.RedactionStore = (*postgres.Store)(nil)
+
 func TestConformance(t *testing.T) {
 	foitest.TestStore(t, func(t *testing.T) foi.Store { return MustOpen(t) })
+}
+
+func TestRedactionStore(t *testing.T) {
+	foitest.TestRedactionStore(t, func(t *testing.T) foitest.RedactionStore { return MustOpen(t) })
 }
 
 // TestCalendarDayKept checks a request received just after midnight in
@@ -49,5 +55,47 @@ func TestCalendarDayKept(t *testing.T) {
 	}
 	if n, err := s.CountDisclosures(ctx); err != nil || n != 0 {
 		t.Errorf("CountDisclosures = %d, %v; want 0", n, err)
+	}
+}
+
+// TestAuditDigestKeptAcrossOpens checks the audit trail's digest of a
+// removed name can be confirmed with AuditDigest, from the same store and
+// from a second one opened on the same schema (the key is stored, not
+// made per process).
+func TestAuditDigestKeptAcrossOpens(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "test_foi_")
+	open := func() *postgres.Store {
+		s, err := postgres.Open(ctx, url, postgres.Options{Schema: schema, MaxConns: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	d := &foi.Disclosure{ID: "d1", Title: "Potholes", Law: foi.LawFOIA, Status: foi.StatusSuccessful,
+		Received: time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)}
+	pub := foi.Publication{Draft: d, Published: d, Audit: []foi.AuditEntry{
+		{Field: "RequestText", Kind: foi.KindName, Start: 0, End: 10, Original: "Jane Smith", Replacement: "[name removed]"}}}
+	if err := a.PublishDisclosures(ctx, []foi.Publication{pub}); err != nil {
+		t.Fatal(err)
+	}
+	reds, err := b.FindRedactions(ctx, "d1")
+	if err != nil || len(reds) != 1 {
+		t.Fatalf("FindRedactions = %+v, %v; want one entry", reds, err)
+	}
+	for _, s := range []*postgres.Store{a, b} {
+		want, err := s.AuditDigest(ctx, "Jane Smith")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reds[0].Digest != want {
+			t.Errorf("stored digest %s, AuditDigest gives %s", reds[0].Digest, want)
+		}
+	}
+	if other, _ := b.AuditDigest(ctx, "John Smith"); other == reds[0].Digest {
+		t.Error("two names share a digest")
 	}
 }
