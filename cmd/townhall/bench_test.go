@@ -21,16 +21,53 @@ const (
 	devSuite       = "../../../shared/evals/dev.jsonl"
 )
 
-// benchEnv uses the GloVe embedder when `make embeddings` has built it,
-// as `make bench` does, and the hashing one otherwise.
-func benchEnv(b *testing.B) config {
+// benchEnv is the environment extra (nil for the embedded store) with a
+// fresh data folder and the GloVe embedder when `make embeddings` has
+// built it, as `make bench` does, else the hashing one.
+func benchEnv(b *testing.B, extra map[string]string) config {
 	vars := map[string]string{"TOWNHALL_DATA": b.TempDir()}
+	for k, v := range extra {
+		vars[k] = v
+	}
 	if _, err := os.Stat("../../.cache/embeddings/glove-100k.bin"); err == nil {
 		vars["TOWNHALL_EMBEDDINGS_FILE"] = "../../.cache/embeddings/glove-100k.bin"
+		delete(vars, "TOWNHALL_EMBEDDER")
 	} else {
 		vars["TOWNHALL_EMBEDDER"] = "hashing"
 	}
 	return envConfig(func(k string) string { return vars[k] })
+}
+
+// suiteQueries returns the questions of the eval suites at paths, each
+// case's turns joined into one.
+func suiteQueries(paths ...string) ([]string, error) {
+	var queries []string
+	for _, path := range paths {
+		cases, err := evals.ReadSuiteFile(path)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cases {
+			queries = append(queries, strings.Join(c.Turns, " "))
+		}
+	}
+	return queries, nil
+}
+
+// ingestTimed ingests the corpus of is with env and reports the ingest
+// rate, time and failures.
+func ingestTimed(b *testing.B, is *indexStore, env config) {
+	b.Helper()
+	start := time.Now()
+	sum, err := is.ingest(context.Background(), env, false, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	secs := time.Since(start).Seconds()
+	b.ReportMetric(float64(sum.Documents)/secs, "ingest_docs/s")
+	b.ReportMetric(float64(sum.Bytes)/1e6/secs, "ingest_MB/s")
+	b.ReportMetric(secs, "ingest_s")
+	b.ReportMetric(float64(len(sum.Failures)), "ingest_failures")
 }
 
 // peakRSS returns the process's peak resident set size in bytes, from
@@ -59,30 +96,17 @@ func BenchmarkSharedCorpus(b *testing.B) {
 	}
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
-		env := benchEnv(b)
+		env := benchEnv(b, nil)
 		is, err := openIndex(ctx, sharedManifest, filepath.Join(env.DataDir, "shared"), env)
 		if err != nil {
 			b.Fatal(err)
 		}
-		start := time.Now()
-		sum, err := is.ingest(ctx, env, false, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		secs := time.Since(start).Seconds()
-		b.ReportMetric(float64(sum.Documents)/secs, "ingest_docs/s")
-		b.ReportMetric(float64(sum.Bytes)/1e6/secs, "ingest_MB/s")
-		b.ReportMetric(secs, "ingest_s")
-		b.ReportMetric(float64(len(sum.Failures)), "ingest_failures")
+		ingestTimed(b, is, env)
 		b.ReportMetric(peakRSS()/1e6, "peak_RSS_MB")
 
-		cases, err := evals.ReadSuiteFile(devSuite)
+		queries, err := suiteQueries(devSuite)
 		if err != nil {
 			b.Fatal(err)
-		}
-		var queries []string
-		for _, c := range cases {
-			queries = append(queries, strings.Join(c.Turns, " "))
 		}
 		p50 := map[string]float64{}
 		for _, name := range []string{"hybrid", "bm25"} {
@@ -92,9 +116,9 @@ func BenchmarkSharedCorpus(b *testing.B) {
 			}
 			for _, workers := range []int{1, 2} {
 				lat := queryLatencies(b, s, queries, workers, 5)
-				p50[name+strconv.Itoa(workers)] = lat[0]
-				b.ReportMetric(lat[0], name+"_w"+strconv.Itoa(workers)+"_p50_ms")
-				b.ReportMetric(lat[1], name+"_w"+strconv.Itoa(workers)+"_p99_ms")
+				p50[name+strconv.Itoa(workers)] = percentile(lat, 50)
+				b.ReportMetric(percentile(lat, 50), name+"_w"+strconv.Itoa(workers)+"_p50_ms")
+				b.ReportMetric(percentile(lat, 99), name+"_w"+strconv.Itoa(workers)+"_p99_ms")
 			}
 		}
 		b.ReportMetric(p50["hybrid1"]/p50["bm251"], "hybrid/bm25_p50_w1")
@@ -104,8 +128,8 @@ func BenchmarkSharedCorpus(b *testing.B) {
 }
 
 // queryLatencies runs every query rounds times over workers goroutines
-// and returns the p50 and p99 latency in milliseconds.
-func queryLatencies(b *testing.B, s retrieval.Searcher, queries []string, workers, rounds int) [2]float64 {
+// and returns the latencies in milliseconds, sorted.
+func queryLatencies(b *testing.B, s retrieval.Searcher, queries []string, workers, rounds int) []float64 {
 	ctx := context.Background()
 	var mu sync.Mutex
 	var lat []float64
@@ -135,5 +159,10 @@ func queryLatencies(b *testing.B, s retrieval.Searcher, queries []string, worker
 	close(jobs)
 	wg.Wait()
 	sort.Float64s(lat)
-	return [2]float64{lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]}
+	return lat
+}
+
+// percentile returns the p-th percentile of lat, sorted.
+func percentile(lat []float64, p int) float64 {
+	return lat[min(len(lat)-1, len(lat)*p/100)]
 }
