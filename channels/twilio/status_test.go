@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -70,16 +69,9 @@ func whatsAppStatus(sid, status, code string) url.Values {
 	return v
 }
 
+// postStatus posts a status callback form to h, as postSigned does.
 func postStatus(h http.Handler, v url.Values, sig string) *httptest.ResponseRecorder {
-	if sig == "" {
-		sig = twilio.SignRequest(token, base+statusPath, v)
-	}
-	req := httptest.NewRequest(http.MethodPost, statusPath, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(twilio.SignatureHeader, sig)
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, req)
-	return w
+	return postSigned(h, statusPath, v, sig)
 }
 
 func TestStatusWebhook(t *testing.T) {

@@ -84,10 +84,16 @@ func form(sid, body string, extra ...string) url.Values {
 	return v
 }
 
-// post sends a form to the webhook, signed for signedURL ("" means the
-// URL the webhook will rebuild) unless sig is given.
+// post sends a form to the webhook, as postSigned does.
 func (f *fixture) post(t *testing.T, target string, v url.Values, sig string) *httptest.ResponseRecorder {
 	t.Helper()
+	return postSigned(f.hook, target, v, sig)
+}
+
+// postSigned posts form v to h at target with sig as its
+// X-Twilio-Signature; "" means v signed with token for base+target, the
+// URL the handler rebuilds.
+func postSigned(h http.Handler, target string, v url.Values, sig string) *httptest.ResponseRecorder {
 	if sig == "" {
 		sig = twilio.SignRequest(token, base+target, v)
 	}
@@ -95,7 +101,7 @@ func (f *fixture) post(t *testing.T, target string, v url.Values, sig string) *h
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set(twilio.SignatureHeader, sig)
 	w := httptest.NewRecorder()
-	f.hook.ServeHTTP(w, req)
+	h.ServeHTTP(w, req)
 	return w
 }
 
