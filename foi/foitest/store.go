@@ -26,6 +26,7 @@ func TestStore(t *testing.T, open func(t *testing.T) foi.Store) {
 		{"CreateAssignsReferences", testCreateAssignsReferences},
 		{"CreateGivenReference", testCreateGivenReference},
 		{"RequestRoundTrip", testRequestRoundTrip},
+		{"ReceivedKeepsItsDay", testReceivedKeepsItsDay},
 		{"RequestNotFound", testRequestNotFound},
 		{"RequestCopies", testRequestCopies},
 		{"FindRequestsFilters", testFindRequestsFilters},
@@ -143,6 +144,25 @@ func testRequestRoundTrip(t *testing.T, s foi.Store) {
 	}
 	if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
 		t.Errorf("FindRequestByID mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// testReceivedKeepsItsDay checks a request received just after midnight
+// in British Summer Time keeps its offset, and so its calendar day,
+// through the store: deadlines are counted from the day of receipt in the
+// council's zone.
+func testReceivedKeepsItsDay(t *testing.T, s foi.Store) {
+	bst := time.FixedZone("BST", 3600)
+	r := &foi.Request{Name: "A", Email: "a@example.org", Description: "x", Law: foi.LawFOIA,
+		Nation: foi.NationEnglandWales, Status: foi.StatusWaitingResponse,
+		Received: time.Date(2026, 6, 2, 0, 30, 0, 0, bst)} // 1 June 23:30 UTC
+	mustCreate(t, s, r)
+	got, err := s.FindRequestByID(context.Background(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y, m, d := got.Received.Date(); y != 2026 || m != 6 || d != 2 {
+		t.Errorf("received on %d-%02d-%02d, want 2026-06-02 (the offset lost?)", y, m, d)
 	}
 }
 

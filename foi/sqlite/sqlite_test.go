@@ -55,28 +55,6 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	}
 }
 
-// TestReceivedKeepsItsDay checks that an instant keeps its offset, and so
-// its calendar day, through the store: deadlines are counted from the
-// day of receipt in the council's zone.
-func TestReceivedKeepsItsDay(t *testing.T) {
-	ctx := context.Background()
-	s := MustOpenStore(t)
-	bst := time.FixedZone("BST", 3600)
-	r := &foi.Request{Name: "A", Email: "a@example.org", Description: "x", Law: foi.LawFOIA,
-		Nation: foi.NationEnglandWales, Status: foi.StatusWaitingResponse,
-		Received: time.Date(2026, 6, 2, 0, 30, 0, 0, bst)} // 1 June 23:30 UTC
-	if err := s.CreateRequest(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.FindRequestByID(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if y, m, d := got.Received.Date(); y != 2026 || m != 6 || d != 2 {
-		t.Errorf("Received day = %d-%02d-%02d, want 2026-06-02", y, m, d)
-	}
-}
-
 func TestRedactionStore(t *testing.T) {
 	foitest.TestRedactionStore(t, func(t *testing.T) foitest.RedactionStore { return MustOpenStore(t) })
 }
