@@ -23,21 +23,9 @@ import (
 // it at cleanup.
 func MustDemoStore(tb testing.TB, manifestPath string) *records.Store {
 	tb.Helper()
-	m, err := manifest.Load(manifestPath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	entries, errs := manifest.Files(m)
+	files, errs := recordFiles(tb, manifestPath)
 	if len(errs) > 0 {
 		tb.Fatal(errs)
-	}
-	var files []corpus.SourceFile
-	for _, e := range entries {
-		if e.Source.Kind != corpus.KindSpending && e.Source.Kind != corpus.KindContracts {
-			continue
-		}
-		files = append(files, corpus.SourceFile{ID: e.ID, Source: e.Source, Council: e.Council, BaseURL: e.BaseURL,
-			Read: func() ([]byte, error) { return os.ReadFile(e.AbsPath) }})
 	}
 	return MustStore(tb, files)
 }
@@ -45,16 +33,7 @@ func MustDemoStore(tb testing.TB, manifestPath string) *records.Store {
 // MustStore ingests files (CSV only) into a new record store.
 func MustStore(tb testing.TB, files []corpus.SourceFile) *records.Store {
 	tb.Helper()
-	ctx := context.Background()
-	st, err := records.Open(ctx, filepath.Join(tb.TempDir(), "records.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	sum, err := corpus.Ingest(ctx, files, st, corpus.IngestOptions{Loaders: corpus.Loaders{"csv": tabular.Load}})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	st, sum := ingest(tb, files, corpus.Loaders{"csv": tabular.Load})
 	if len(sum.Failures) > 0 {
 		tb.Fatalf("ingest failures: %v", sum.Failures)
 	}
@@ -67,11 +46,20 @@ func MustStore(tb testing.TB, files []corpus.SourceFile) *records.Store {
 // skipped. It returns the store and the number of files that failed.
 func MustManifestStore(tb testing.TB, manifestPath string, loaders corpus.Loaders) (*records.Store, int) {
 	tb.Helper()
+	files, _ := recordFiles(tb, manifestPath)
+	st, sum := ingest(tb, files, loaders)
+	return st, len(sum.Failures)
+}
+
+// recordFiles lists the spending and contracts files of the manifest at
+// manifestPath, read from disk, with the errors listing them met.
+func recordFiles(tb testing.TB, manifestPath string) ([]corpus.SourceFile, []error) {
+	tb.Helper()
 	m, err := manifest.Load(manifestPath)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	entries, _ := manifest.Files(m)
+	entries, errs := manifest.Files(m)
 	var files []corpus.SourceFile
 	for _, e := range entries {
 		if e.Source.Kind != corpus.KindSpending && e.Source.Kind != corpus.KindContracts {
@@ -80,6 +68,13 @@ func MustManifestStore(tb testing.TB, manifestPath string, loaders corpus.Loader
 		files = append(files, corpus.SourceFile{ID: e.ID, Source: e.Source, Council: e.Council, BaseURL: e.BaseURL,
 			Read: func() ([]byte, error) { return os.ReadFile(e.AbsPath) }})
 	}
+	return files, errs
+}
+
+// ingest ingests files with loaders into a new record store in a
+// temporary folder, closed at cleanup.
+func ingest(tb testing.TB, files []corpus.SourceFile, loaders corpus.Loaders) (*records.Store, *corpus.Summary) {
+	tb.Helper()
 	ctx := context.Background()
 	st, err := records.Open(ctx, filepath.Join(tb.TempDir(), "records.db"))
 	if err != nil {
@@ -90,7 +85,7 @@ func MustManifestStore(tb testing.TB, manifestPath string, loaders corpus.Loader
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return st, len(sum.Failures)
+	return st, sum
 }
 
 // SharedRecords is where an ingest of the shared corpus may already have
