@@ -117,6 +117,20 @@ func (e *env) get(t *testing.T, path string) (int, string, http.Header) {
 	return res.StatusCode, string(b), res.Header
 }
 
+// getProxied gets path as if through a reverse proxy (X-Forwarded-For
+// set) and returns the status.
+func (e *env) getProxied(t *testing.T, path string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
 // post submits a form as a same-origin browser would.
 func (e *env) post(t *testing.T, path string, form url.Values) (int, string, *http.Response) {
 	t.Helper()

@@ -53,15 +53,8 @@ func TestRedactionPreviewNeedsOfficers(t *testing.T) {
 		t.Errorf("preview with officers off = %d, want 404", status)
 	}
 	e, d = newRedactionEnv(t, true)
-	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/foi/cases/redaction?id="+url.QueryEscape(d.ID), nil)
-	req.Header.Set("X-Forwarded-For", "203.0.113.9")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusForbidden {
-		t.Errorf("proxied preview = %d, want 403", res.StatusCode)
+	if status := e.getProxied(t, "/foi/cases/redaction?id="+url.QueryEscape(d.ID)); status != http.StatusForbidden {
+		t.Errorf("proxied preview = %d, want 403", status)
 	}
 	if status, _, _ := e.get(t, "/foi/cases/redaction?id=missing"); status != http.StatusNotFound {
 		t.Errorf("preview of an unknown disclosure = %d, want 404", status)
