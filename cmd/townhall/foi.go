@@ -23,6 +23,7 @@ import (
 	"github.com/townhall-civic/townhall/foi"
 	"github.com/townhall-civic/townhall/foi/importer"
 	"github.com/townhall-civic/townhall/foi/portal"
+	fpostgres "github.com/townhall-civic/townhall/foi/postgres"
 	"github.com/townhall-civic/townhall/foi/search"
 	"github.com/townhall-civic/townhall/foi/sqlite"
 	"github.com/townhall-civic/townhall/retrieval"
@@ -150,11 +151,64 @@ func foiPaths(env config, manifestPath, dataDir, db string) (dbPath, indexPath s
 	return db, strings.TrimSuffix(db, filepath.Ext(db)) + ".bleve"
 }
 
+// foiLocation is where a manifest's FOI database and search index live.
+type foiLocation struct {
+	// DB is the SQLite database file; "" when PostgreSQL holds the
+	// database.
+	DB string
+	// Index is the search index folder (foi.bleve), on local disk with
+	// either store.
+	Index string
+	// URL, Schema and MaxConns locate the database in PostgreSQL
+	// (TOWNHALL_STORE=postgres); URL is "" for SQLite.
+	URL      string
+	Schema   string
+	MaxConns int32
+}
+
+// String names the database for messages, never showing the URL (which
+// may hold a password).
+func (l foiLocation) String() string {
+	if l.URL != "" {
+		return "PostgreSQL schema " + l.Schema
+	}
+	return l.DB
+}
+
+// foiLocate resolves where a manifest's FOI data lives for the store
+// backend: foi.db and foi.bleve in the index folder by default (db, or
+// TOWNHALL_FOI_DB, names another SQLite file), or with TOWNHALL_STORE=
+// postgres the manifest's schema (the one retrieval and the assistant
+// use) and foi.bleve in the index folder. A SQLite file named together
+// with postgres is refused rather than silently ignored.
+func foiLocate(env config, manifestPath, dataDir, db string) (foiLocation, error) {
+	if err := env.Store.validate(); err != nil {
+		return foiLocation{}, err
+	}
+	if env.Store.backend() != storePostgres {
+		dbPath, indexPath := foiPaths(env, manifestPath, dataDir, db)
+		return foiLocation{DB: dbPath, Index: indexPath}, nil
+	}
+	if db != "" || env.FOI.DB != "" {
+		return foiLocation{}, usageError("the FOI database is in PostgreSQL with TOWNHALL_STORE=postgres: unset TOWNHALL_FOI_DB and drop -db, or use -store local for a SQLite file")
+	}
+	if manifestPath == "" {
+		return foiLocation{}, usageError("the FOI database in PostgreSQL is the manifest's schema: give -manifest")
+	}
+	if dataDir == "" {
+		dataDir = env.indexDir(manifestPath)
+	}
+	return foiLocation{
+		Index: filepath.Join(dataDir, "foi.bleve"),
+		URL:   env.Store.DatabaseURL, Schema: env.Store.schemaFor(manifestPath), MaxConns: env.Store.MaxConns,
+	}, nil
+}
+
 // openFOIWithRules opens the FOI stores for a command, logging to stderr,
 // with the officers' censor rules: they apply to every import and
 // republication as to every publication from the redaction preview.
-func openFOIWithRules(ctx context.Context, dbPath, indexPath string, stderr io.Writer) (*foiStores, []foi.Rule, error) {
-	s, err := openFOI(ctx, dbPath, indexPath, slog.New(slog.NewTextHandler(stderr, nil)))
+func openFOIWithRules(ctx context.Context, loc foiLocation, stderr io.Writer) (*foiStores, []foi.Rule, error) {
+	s, err := openFOI(ctx, loc, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,9 +220,27 @@ func openFOIWithRules(ctx context.Context, dbPath, indexPath string, stderr io.W
 	return s, rules, nil
 }
 
+// foiDB is the FOI database: requests, the disclosure log and officers'
+// redaction (drafts, audit trail, censor rules). foi/sqlite and
+// foi/postgres are ones.
+type foiDB interface {
+	foi.Store
+	foi.Publisher
+	foi.DraftStore
+	foi.AuditLog
+	foi.RuleStore
+	CountDisclosures(ctx context.Context) (int, error)
+	Close() error
+}
+
+var (
+	_ foiDB = (*sqlite.Store)(nil)
+	_ foiDB = (*fpostgres.Store)(nil)
+)
+
 // foiStores is the open FOI database and its search index.
 type foiStores struct {
-	store *sqlite.Store
+	store foiDB
 	index *search.Index
 }
 
@@ -183,16 +255,27 @@ func (s *foiStores) Close() error {
 	return errors.Join(errs...)
 }
 
-// openFOI opens the FOI database and its search index, rebuilding the
-// index from the database when it is missing, from another version, or
-// out of step (an import that stopped between the two).
-func openFOI(ctx context.Context, dbPath, indexPath string, log *slog.Logger) (*foiStores, error) {
-	if err := os.MkdirAll(filepath.Dir(dbPath), 0o755); err != nil {
+// openFOI opens the FOI database (SQLite or PostgreSQL, as loc says) and
+// its search index, rebuilding the index from the database when it is
+// missing, from another version, or out of step (an import that stopped
+// between the two, or one made from another machine).
+func openFOI(ctx context.Context, loc foiLocation, log *slog.Logger) (*foiStores, error) {
+	indexPath := loc.Index
+	if err := os.MkdirAll(filepath.Dir(indexPath), 0o755); err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(ctx, dbPath)
+	var st foiDB
+	var err error
+	if loc.URL != "" {
+		st, err = fpostgres.Open(ctx, loc.URL, fpostgres.Options{Schema: loc.Schema, MaxConns: loc.MaxConns})
+	} else {
+		if err := os.MkdirAll(filepath.Dir(loc.DB), 0o755); err != nil {
+			return nil, err
+		}
+		st, err = sqlite.Open(ctx, loc.DB)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open FOI database: %w", err)
+		return nil, fmt.Errorf("open FOI database (%s): %w", loc, err)
 	}
 	s := &foiStores{store: st}
 	s.index, err = search.Open(indexPath, search.Options{})
@@ -270,8 +353,11 @@ func newFOIPortal(s *foiStores, related retrieval.Searcher, m *corpus.Manifest, 
 // mountFOI opens the FOI database and mounts the portal at /foi/,
 // /api/foi/ and /assets/.
 func (s *Server) mountFOI(ctx context.Context, mux *http.ServeMux, env config) error {
-	dbPath, indexPath := foiPaths(env, s.cfg.Manifest, s.cfg.DataDir, s.cfg.FOIDB)
-	st, err := openFOI(ctx, dbPath, indexPath, s.cfg.Logger)
+	loc, err := foiLocate(env, s.cfg.Manifest, s.cfg.DataDir, s.cfg.FOIDB)
+	if err != nil {
+		return err
+	}
+	st, err := openFOI(ctx, loc, s.cfg.Logger)
 	if err != nil {
 		return err
 	}
@@ -303,8 +389,8 @@ func runFOI(ctx context.Context, args []string, env config, stdout, stderr io.Wr
 	case "republish":
 		return runFOIRepublish(ctx, args[1:], env, stdout, stderr)
 	}
-	fmt.Fprint(stderr, "usage: townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files] [-source PATH]...\n"+
-		"       townhall foi republish (-manifest FILE [-data DIR] | -db FILE) [-dry-run]\n")
+	fmt.Fprint(stderr, "usage: townhall foi import -manifest FILE [-data DIR] [-db FILE | -store postgres] [-skip-bad-files] [-source PATH]...\n"+
+		"       townhall foi republish (-manifest FILE [-data DIR] [-store postgres] | -db FILE) [-dry-run]\n")
 	return usageError("foi: want the import or republish command")
 }
 
@@ -319,7 +405,8 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 	fs.SetOutput(stderr)
 	manifestPath := fs.String("manifest", "", "sources manifest (YAML)")
 	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
-	db := fs.String("db", "", "FOI database (default $TOWNHALL_FOI_DB, else <index folder>/foi.db)")
+	db := fs.String("db", "", "FOI database (default $TOWNHALL_FOI_DB, else <index folder>/foi.db; not with -store postgres)")
+	storeFlag(fs, &env)
 	skipBad := fs.Bool("skip-bad-files", false, "import the files that load and report the rest, instead of changing nothing")
 	var sources listFlag
 	fs.Var(&sources, "source", "import only this manifest source path (repeatable)")
@@ -333,8 +420,11 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 	if err != nil {
 		return err
 	}
-	dbPath, indexPath := foiPaths(env, *manifestPath, *data, *db)
-	s, rules, err := openFOIWithRules(ctx, dbPath, indexPath, stderr)
+	loc, err := foiLocate(env, *manifestPath, *data, *db)
+	if err != nil {
+		return err
+	}
+	s, rules, err := openFOIWithRules(ctx, loc, stderr)
 	if err != nil {
 		return err
 	}
@@ -355,7 +445,7 @@ func runFOIImport(ctx context.Context, args []string, env config, stdout, stderr
 		return err
 	}
 	fmt.Fprintf(stdout, "Imported %d disclosures (%d documents merged by reference, %d censor rules, %d redactions audited) into %s in %s.\n",
-		rep.Disclosures, rep.Merged, len(rules), rep.Redactions, dbPath, time.Since(start).Round(time.Millisecond))
+		rep.Disclosures, rep.Merged, len(rules), rep.Redactions, loc, time.Since(start).Round(time.Millisecond))
 	if len(rep.Failures) > 0 {
 		fmt.Fprintf(stdout, "%d file(s) skipped:\n", len(rep.Failures))
 		for _, f := range rep.Failures {

@@ -54,7 +54,7 @@ func TestAssistantFOIRequestDemo(t *testing.T) {
 	}
 	defer is.Close()
 	dbPath, indexPath := foiPaths(env, demoManifest, "", "")
-	st, err := openFOI(ctx, dbPath, indexPath, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := openFOI(ctx, foiLocation{DB: dbPath, Index: indexPath}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

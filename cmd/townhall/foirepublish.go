@@ -22,7 +22,8 @@ func runFOIRepublish(ctx context.Context, args []string, env config, stdout, std
 	fs.SetOutput(stderr)
 	manifestPath := fs.String("manifest", "", "sources manifest (YAML) whose index folder holds the FOI database")
 	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
-	db := fs.String("db", "", "FOI database (default $TOWNHALL_FOI_DB, else <index folder>/foi.db)")
+	db := fs.String("db", "", "FOI database (default $TOWNHALL_FOI_DB, else <index folder>/foi.db; not with -store postgres)")
+	storeFlag(fs, &env)
 	dryRun := fs.Bool("dry-run", false, "report what would change and write nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -33,11 +34,14 @@ func runFOIRepublish(ctx context.Context, args []string, env config, stdout, std
 	if *manifestPath == "" && *db == "" && env.FOI.DB == "" {
 		return usageError("foi republish: give -manifest or -db (or set TOWNHALL_FOI_DB)")
 	}
-	dbPath, indexPath := foiPaths(env, *manifestPath, *data, *db)
-	if !fileExists(dbPath) {
-		return usageError("foi republish: no FOI database at %s (run townhall foi import first)", dbPath)
+	loc, err := foiLocate(env, *manifestPath, *data, *db)
+	if err != nil {
+		return err
 	}
-	s, rules, err := openFOIWithRules(ctx, dbPath, indexPath, stderr)
+	if loc.DB != "" && !fileExists(loc.DB) {
+		return usageError("foi republish: no FOI database at %s (run townhall foi import first)", loc.DB)
+	}
+	s, rules, err := openFOIWithRules(ctx, loc, stderr)
 	if err != nil {
 		return err
 	}
@@ -64,7 +68,7 @@ func runFOIRepublish(ctx context.Context, args []string, env config, stdout, std
 		// rebuild it: say how to.
 		if err := s.index.PutDisclosures(ctx, rep.Republished); err != nil {
 			return fmt.Errorf("republished %d disclosures, but updating the search index failed (delete %s to rebuild it): %w",
-				len(rep.Republished), indexPath, err)
+				len(rep.Republished), loc.Index, err)
 		}
 	}
 	fmt.Fprintf(stdout, "%s %d of %d disclosures with %d censor rules (%d redactions audited, %d by rules); %d had no draft and were redacted from their published text; %s.\n",

@@ -58,7 +58,7 @@ func TestFOIRepublish(t *testing.T) {
 
 	matches := func() (stored int, indexed int) {
 		t.Helper()
-		s, err := openFOI(ctx, dbPath, indexPath, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		s, err := openFOI(ctx, foiLocation{DB: dbPath, Index: indexPath}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,10 +20,12 @@ const (
 	// databases in the manifest's index folder. No server is needed.
 	storeLocal = "local"
 	// storePostgres keeps retrieval (chunks, full text, pgvector
-	// embeddings and the file catalog) and the assistant's conversations,
-	// service requests and hand-offs in PostgreSQL, one schema per
-	// manifest. The record store, the web chat's message log and the FOI
-	// database stay SQLite in the index folder.
+	// embeddings and the file catalog), the assistant's conversations,
+	// service requests and hand-offs, and the FOI database (requests,
+	// disclosure log, redaction audit and censor rules; see foiLocate) in
+	// PostgreSQL, one schema per manifest. The record store, the web
+	// chat's message log and the FOI search index (foi.bleve) stay in the
+	// index folder.
 	storePostgres = "postgres"
 )
 

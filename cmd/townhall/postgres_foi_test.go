@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/townhall-civic/townhall/foi"
+	fpostgres "github.com/townhall-civic/townhall/foi/postgres"
+)
+
+// TestPostgresFOIPortal imports the demo council's FOI sources into
+// PostgreSQL from one index folder, republishes them with a censor rule,
+// then serves the portal from another index folder (as a second machine
+// would): its search index is rebuilt from PostgreSQL, a disclosure opens,
+// and a request submitted through the form is in PostgreSQL and on the
+// officers' case list.
+func TestPostgresFOIPortal(t *testing.T) {
+	ctx := context.Background()
+	vars := pgTestVars(t)
+	importDir := t.TempDir()
+	imp := maps.Clone(vars)
+	imp["TOWNHALL_DATA"] = importDir
+	getenv := func(k string) string { return imp[k] }
+
+	out, _, err := runCmd(t, getenv, "foi", "import", "-manifest", demoManifest)
+	if err != nil {
+		t.Fatalf("foi import: %v\n%s", err, out)
+	}
+	schema := vars["TOWNHALL_DATABASE_SCHEMA"]
+	if !strings.Contains(out, "Imported 39 disclosures") || !strings.Contains(out, "PostgreSQL schema "+schema) {
+		t.Errorf("import report:\n%s", out)
+	}
+	entries, _ := os.ReadDir(filepath.Join(importDir, "demo"))
+	if hasEntry(entries, "foi.db") || !hasEntry(entries, "foi.bleve") {
+		t.Errorf("index folder holds %v, want foi.bleve and no foi.db", names(entries))
+	}
+
+	// A censor rule saved in PostgreSQL applies to foi republish.
+	st, err := fpostgres.Open(ctx, vars["TOWNHALL_DATABASE_URL"], fpostgres.Options{Schema: schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rule := foi.Rule{Pattern: "Riverside", Replacement: "[place removed]", Comment: "test rule", Author: "test"}
+	if err := st.CreateRule(ctx, &rule); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, getenv, "foi", "republish", "-manifest", demoManifest)
+	if m := regexp.MustCompile(`Republished (\d+) of 39 disclosures with 1 censor rules`).FindStringSubmatch(out); err != nil || m == nil || m[1] == "0" {
+		t.Fatalf("foi republish: %v\n%s", err, out)
+	}
+	ds, _, err := st.FindDisclosures(ctx, foi.DisclosureFilter{Query: "riverside"})
+	if err != nil || len(ds) != 0 {
+		t.Errorf("after republishing, %d disclosures in PostgreSQL still say Riverside (%v)", len(ds), err)
+	}
+	ds, _, err = st.FindDisclosures(ctx, foi.DisclosureFilter{Query: "[place removed]"})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("no republished disclosure carries the rule's replacement (%v)", err)
+	}
+	reds, err := st.FindRedactions(ctx, ds[0].ID)
+	byRule := 0
+	for _, r := range reds {
+		if r.RuleID == rule.ID {
+			byRule++
+		}
+	}
+	if err != nil || byRule == 0 {
+		t.Errorf("audit trail of %s has no entry for rule %d (%d entries, %v)", ds[0].ID, rule.ID, len(reds), err)
+	}
+
+	// Serve from a fresh index folder: the FOI search index is rebuilt
+	// from PostgreSQL.
+	serveDir := t.TempDir()
+	vars["TOWNHALL_DATA"] = serveDir
+	vars["TOWNHALL_FOI_OFFICERS"] = "1"
+	s := startDemoServer(t, vars)
+	base := "http://" + s.Addr()
+
+	type results struct {
+		Results []struct{ ID, Title, URL string }
+		Total   int
+	}
+	apiSearch := func(q string) results {
+		t.Helper()
+		var r results
+		if err := json.Unmarshal([]byte(getBody(t, base+"/api/foi/search?q="+url.QueryEscape(q))), &r); err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		return r
+	}
+	if r := apiSearch("mayor's car"); r.Total == 0 || r.Results[0].ID != "foi/requests/mayors_car_costs.json" {
+		t.Errorf("API search for the mayor's car = %+v", r)
+	}
+	if r := apiSearch("riverside"); r.Total != 0 {
+		t.Errorf("the rebuilt index finds %d disclosures saying Riverside, want the republished text", r.Total)
+	}
+	page := getBody(t, base+"/foi/disclosures/foi/requests/mayors_car_costs.json")
+	if !strings.Contains(strings.ToLower(page), "mayor") {
+		t.Errorf("disclosure page does not show the disclosure:\n%.400s", page)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(serveDir, "demo")); hasEntry(entries, "foi.db") || !hasEntry(entries, "foi.bleve") {
+		t.Errorf("serving index folder holds %v, want foi.bleve and no foi.db", names(entries))
+	}
+
+	// A resident's request through the form.
+	form := url.Values{"name": {"Ann Example"}, "email": {"ann@example.org"},
+		"description": {"How many potholes were repaired on Mill Lane in 2025?"}, "law": {"foia"}, "step": {"confirm"}}
+	res, err := http.PostForm(base+"/foi/request", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	ref := regexp.MustCompile(`FOI-\d{4}-\d{5}`).FindString(string(body))
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "Request received") || ref == "" {
+		t.Fatalf("POST /foi/request = %d, want the acknowledgement with a reference:\n%.600s", res.StatusCode, body)
+	}
+	rs, _, err := st.FindRequests(ctx, foi.RequestFilter{Reference: ref})
+	if err != nil || len(rs) != 1 || rs[0].Email != "ann@example.org" {
+		t.Errorf("request %s in PostgreSQL = %+v (%v)", ref, rs, err)
+	}
+	if cases := getBody(t, base+"/foi/cases"); !strings.Contains(cases, ref) {
+		t.Errorf("case list does not list %s", ref)
+	}
+}
+
+// TestFOILocate checks where the FOI data goes for each store: foi.db
+// and foi.bleve in the index folder by default, the manifest's schema
+// and foi.bleve with postgres, and a SQLite file named with postgres
+// refused.
+func TestFOILocate(t *testing.T) {
+	env := envConfig(func(k string) string { return map[string]string{"TOWNHALL_DATA": "/data"}[k] })
+	loc, err := foiLocate(env, "testdata/demo.yaml", "", "")
+	if err != nil || loc.URL != "" || loc.DB != "/data/demo/foi.db" || loc.Index != "/data/demo/foi.bleve" {
+		t.Errorf("local: %+v, %v", loc, err)
+	}
+	env.Store = storeEnv{Backend: "postgres", DatabaseURL: "postgres://u:secret@db/townhall"}
+	loc, err = foiLocate(env, "testdata/demo.yaml", "", "")
+	if err != nil || loc.DB != "" || loc.Schema != "townhall_demo" || loc.Index != "/data/demo/foi.bleve" {
+		t.Errorf("postgres: %+v, %v", loc, err)
+	}
+	if s := loc.String(); strings.Contains(s, "secret") || !strings.Contains(s, "townhall_demo") {
+		t.Errorf("String() = %q, want the schema and no password", s)
+	}
+	var ue *exitError
+	if _, err := foiLocate(env, "testdata/demo.yaml", "", "/tmp/foi.db"); !errors.As(err, &ue) || ue.code != 2 {
+		t.Errorf("postgres with -db: error %v, want a usage error", err)
+	}
+	if _, err := foiLocate(env, "", "", ""); !errors.As(err, &ue) || ue.code != 2 {
+		t.Errorf("postgres without a manifest: error %v, want a usage error", err)
+	}
+	env.Store.DatabaseURL = ""
+	if _, err := foiLocate(env, "testdata/demo.yaml", "", ""); !errors.As(err, &ue) || ue.code != 2 {
+		t.Errorf("postgres without TOWNHALL_DATABASE_URL: error %v, want a usage error", err)
+	}
+}
