@@ -18,6 +18,7 @@ import (
 	"github.com/townhall-civic/townhall/corpus/pdf"
 	"github.com/townhall-civic/townhall/corpus/records"
 	"github.com/townhall-civic/townhall/corpus/tabular"
+	"github.com/townhall-civic/townhall/foi/ledger/ledgertest"
 )
 
 // TestRecordsEvalSuites answers the spending and contract cases of the
@@ -172,15 +173,7 @@ func recOpenFor(t *testing.T, manifestPath, name string) *records.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	entries, _ := manifest.Files(m)
-	var files []corpus.SourceFile
-	for _, e := range entries {
-		if e.Source.Kind != corpus.KindSpending && e.Source.Kind != corpus.KindContracts {
-			continue
-		}
-		files = append(files, corpus.SourceFile{ID: e.ID, Source: e.Source, Council: e.Council, BaseURL: e.BaseURL,
-			Read: func() ([]byte, error) { f, err := manifest.ReadFile(e, 64<<20); return f.Data, err }})
-	}
+	files, _ := ledgertest.RecordFiles(m, ledgertest.ReadCapped)
 	loaders := corpus.Loaders{"csv": tabular.Load, "json": jsondoc.Load, "contractsfinder": jsondoc.Load, "pdf": pdf.Load}
 	sum, err := corpus.Ingest(ctx, files, s, corpus.IngestOptions{Loaders: loaders})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/townhall-civic/townhall/corpus/pdf"
 	"github.com/townhall-civic/townhall/corpus/records"
 	"github.com/townhall-civic/townhall/corpus/tabular"
+	"github.com/townhall-civic/townhall/foi/ledger/ledgertest"
 )
 
 // sharedManifest declares the shared evaluation corpus, a sibling of the
@@ -39,15 +40,7 @@ func loadShared(tb testing.TB) ([]sharedFile, int) {
 	if _, err := os.Stat(m.RootDir()); err != nil {
 		tb.Skipf("shared corpus not present: %v", err)
 	}
-	entries, _ := manifest.Files(m)
-	var files []corpus.SourceFile
-	for _, e := range entries {
-		if e.Source.Kind != corpus.KindSpending && e.Source.Kind != corpus.KindContracts {
-			continue
-		}
-		files = append(files, corpus.SourceFile{ID: e.ID, Source: e.Source, Council: e.Council, BaseURL: e.BaseURL,
-			Read: func() ([]byte, error) { f, err := manifest.ReadFile(e, 64<<20); return f.Data, err }})
-	}
+	files, _ := ledgertest.RecordFiles(m, ledgertest.ReadCapped)
 	sink := &captureSink{}
 	loaders := corpus.Loaders{"csv": tabular.Load, "json": jsondoc.Load, "contractsfinder": jsondoc.Load, "pdf": pdf.Load}
 	if _, err := corpus.Ingest(context.Background(), files, sink, corpus.IngestOptions{Loaders: loaders}); err != nil {

@@ -59,6 +59,13 @@ func recordFiles(tb testing.TB, manifestPath string) ([]corpus.SourceFile, []err
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return RecordFiles(m, func(e manifest.Entry) ([]byte, error) { return os.ReadFile(e.AbsPath) })
+}
+
+// RecordFiles lists the files of m's spending and contracts sources, the
+// ones a record store holds, each read by read, with the errors listing
+// them met.
+func RecordFiles(m *corpus.Manifest, read func(manifest.Entry) ([]byte, error)) ([]corpus.SourceFile, []error) {
 	entries, errs := manifest.Files(m)
 	var files []corpus.SourceFile
 	for _, e := range entries {
@@ -66,9 +73,16 @@ func recordFiles(tb testing.TB, manifestPath string) ([]corpus.SourceFile, []err
 			continue
 		}
 		files = append(files, corpus.SourceFile{ID: e.ID, Source: e.Source, Council: e.Council, BaseURL: e.BaseURL,
-			Read: func() ([]byte, error) { return os.ReadFile(e.AbsPath) }})
+			Read: func() ([]byte, error) { return read(e) }})
 	}
 	return files, errs
+}
+
+// ReadCapped reads a manifest entry as ingest does, refusing files over
+// 64 MiB.
+func ReadCapped(e manifest.Entry) ([]byte, error) {
+	f, err := manifest.ReadFile(e, 64<<20)
+	return f.Data, err
 }
 
 // ingest ingests files with loaders into a new record store in a
