@@ -2,16 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"sync"
 
 	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/assistant/extractive"
 	"github.com/townhall-civic/townhall/assistant/llm"
 	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/retrieval"
-	"github.com/townhall-civic/townhall/retrieval/embed"
 )
 
 // assistantStores are where an assistant keeps conversations, service
@@ -55,33 +51,16 @@ func newAssistant(is *indexStore, s retrieval.Searcher, st assistantStores, llmC
 	return a, nil
 }
 
-// composerWords is the GloVe table the index embeds with, for the
-// extractive composer's soft term matching, or nil when the index uses
-// another embedder or the table cannot be read (words then match by stem
-// alone). The identity matches the one buildEmbedder gives a GloVe index;
-// the table is read once per process (a second copy next to the
-// embedder's, about 40 MB).
+// composerWords is the GloVe table the index embeds with, shared with the
+// extractive composer for its soft term matching, or nil when the index
+// uses another embedder (words then match by stem alone).
 func composerWords(is *indexStore) extractive.WordVectors {
-	path := envConfig(os.Getenv).EmbeddingsFile
-	if is.embedder != "glove:"+filepath.Base(path)+":sif1" {
+	if is.words == nil {
+		// A nil *embed.WordVectors in the interface would not be nil.
 		return nil
 	}
-	gloveOnce.Do(func() {
-		wv, err := embed.LoadWordVectors(path)
-		if err == nil {
-			gloveTable = wv
-		}
-	})
-	if gloveTable == nil {
-		return nil
-	}
-	return gloveTable
+	return is.words
 }
-
-var (
-	gloveOnce  sync.Once
-	gloveTable *embed.WordVectors
-)
 
 // llmConfig is the chat model the environment names.
 func (c config) llmConfig() llm.Config {

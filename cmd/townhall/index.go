@@ -49,7 +49,11 @@ type indexStore struct {
 	// ingest feeds both.
 	records  *records.Store
 	embedder string
-	docs     atomic.Int64
+	// words is the GloVe table the embedder embeds with (nil for other
+	// embedders); the extractive composer shares it for soft term
+	// matching rather than loading a second copy.
+	words *embed.WordVectors
+	docs  atomic.Int64
 
 	// priors is the hybrid retriever's source-prior function, built once:
 	// it needs a walk of the manifest's files.
@@ -72,7 +76,7 @@ func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*
 	if dataDir == "" {
 		dataDir = env.indexDir(manifestPath)
 	}
-	emb, id, dim, err := buildEmbedder(env)
+	emb, id, dim, words, err := buildEmbedder(env)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +93,7 @@ func openIndex(ctx context.Context, manifestPath, dataDir string, env config) (*
 		st.Close()
 		return nil, err
 	}
-	is := &indexStore{manifest: m, store: st, records: rec, embedder: id}
+	is := &indexStore{manifest: m, store: st, records: rec, embedder: id, words: words}
 	if n, err := st.Documents(ctx); err == nil {
 		is.docs.Store(int64(n))
 	}
@@ -215,47 +219,49 @@ func (is *indexStore) ingest(ctx context.Context, env config, force bool, progre
 }
 
 // buildEmbedder returns the configured embedder, an identity string that
-// changes whenever its vectors would, and its dimension.
-func buildEmbedder(env config) (retrieval.Embedder, string, int, error) {
+// changes whenever its vectors would, its dimension, and for GloVe the
+// word table it embeds with (nil otherwise), which the extractive
+// composer shares.
+func buildEmbedder(env config) (retrieval.Embedder, string, int, *embed.WordVectors, error) {
 	switch env.Embedder {
 	case "auto", "glove":
 		_, err := os.Stat(env.EmbeddingsFile)
 		if env.Embedder == "auto" && errors.Is(err, fs.ErrNotExist) {
 			const dim = 256
-			return embed.Hashing(dim), fmt.Sprintf("hashing-%d", dim), dim, nil
+			return embed.Hashing(dim), fmt.Sprintf("hashing-%d", dim), dim, nil, nil
 		}
 		wv, err := embed.LoadWordVectors(env.EmbeddingsFile)
 		if err != nil {
-			return nil, "", 0, fmt.Errorf("word vectors (run 'make embeddings'): %w", err)
+			return nil, "", 0, nil, fmt.Errorf("word vectors (run 'make embeddings'): %w", err)
 		}
-		return wv.Embedder(embed.SIFOptions{}), "glove:" + filepath.Base(env.EmbeddingsFile) + ":sif1", wv.Dim(), nil
+		return wv.Embedder(embed.SIFOptions{}), "glove:" + filepath.Base(env.EmbeddingsFile) + ":sif1", wv.Dim(), wv, nil
 	case "hashing":
 		const dim = 256
-		return embed.Hashing(dim), fmt.Sprintf("hashing-%d", dim), dim, nil
+		return embed.Hashing(dim), fmt.Sprintf("hashing-%d", dim), dim, nil, nil
 	case "openai":
 		e, err := embed.OpenAI(embed.OpenAIConfig{BaseURL: env.OpenAIBaseURL, APIKey: env.OpenAIAPIKey, Model: env.OpenAIEmbedModel})
 		if err != nil {
-			return nil, "", 0, err
+			return nil, "", 0, nil, err
 		}
 		return probeDim(e, "openai:"+env.OpenAIEmbedModel)
 	case "ollama":
 		e, err := embed.Ollama(embed.OllamaConfig{ServerURL: env.OllamaURL, Model: env.OllamaEmbedModel})
 		if err != nil {
-			return nil, "", 0, err
+			return nil, "", 0, nil, err
 		}
 		return probeDim(e, "ollama:"+env.OllamaEmbedModel)
 	}
-	return nil, "", 0, usageError("TOWNHALL_EMBEDDER=%q: want auto, glove, hashing, openai or ollama", env.Embedder)
+	return nil, "", 0, nil, usageError("TOWNHALL_EMBEDDER=%q: want auto, glove, hashing, openai or ollama", env.Embedder)
 }
 
 // probeDim embeds one short text to learn a provider's dimension.
-func probeDim(e retrieval.Embedder, id string) (retrieval.Embedder, string, int, error) {
+func probeDim(e retrieval.Embedder, id string) (retrieval.Embedder, string, int, *embed.WordVectors, error) {
 	v, err := e(context.Background(), []string{"council"})
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("embedding provider %s: %w", id, err)
+		return nil, "", 0, nil, fmt.Errorf("embedding provider %s: %w", id, err)
 	}
 	if len(v) != 1 || len(v[0]) == 0 {
-		return nil, "", 0, fmt.Errorf("embedding provider %s returned no vector", id)
+		return nil, "", 0, nil, fmt.Errorf("embedding provider %s returned no vector", id)
 	}
-	return e, fmt.Sprintf("%s:%d", id, len(v[0])), len(v[0]), nil
+	return e, fmt.Sprintf("%s:%d", id, len(v[0])), len(v[0]), nil, nil
 }
