@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -294,14 +296,60 @@ func openFOI(ctx context.Context, loc foiLocation, log *slog.Logger) (*foiStores
 		s.Close()
 		return nil, err
 	}
-	if have, err := s.index.Count(); err != nil || have != want {
+	have, err := s.index.Count()
+	rebuild := err != nil || have != want
+	// A shared database (PostgreSQL) may have been changed from another
+	// machine without changing the count (a republication with a new
+	// censor rule): its log version, recorded beside the index when the
+	// index was last rebuilt, tells.
+	marker := indexPath + ".version"
+	version, versioned := int64(0), false
+	if lv, ok := st.(interface {
+		LogVersion(context.Context) (int64, error)
+	}); ok {
+		if version, err = lv.LogVersion(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		versioned = true
+		if b, err := os.ReadFile(marker); err != nil || strings.TrimSpace(string(b)) != strconv.FormatInt(version, 10) {
+			rebuild = true
+		}
+	}
+	if rebuild {
 		log.Info("rebuilding FOI search index from the database", "disclosures", want, "indexed", have)
+		if versioned {
+			// Gone until the rebuild completes, so one that stops half-way
+			// is redone on the next open.
+			if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				s.Close()
+				return nil, err
+			}
+		}
 		if err := rebuildFOIIndex(ctx, s, indexPath); err != nil {
 			s.Close()
 			return nil, err
 		}
+		if versioned {
+			// The version read before the rebuild: a change made during it
+			// brings another rebuild on the next open.
+			if err := writeFileAtomic(marker, []byte(strconv.FormatInt(version, 10)+"\n")); err != nil {
+				s.Close()
+				return nil, err
+			}
+		}
 	}
 	return s, nil
+}
+
+// writeFileAtomic writes data to path through a temporary file renamed
+// over it, so a reader never sees half of it.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // rebuildFOIIndex replaces the search index with one built from every

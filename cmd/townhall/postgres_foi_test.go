@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/townhall-civic/townhall/foi"
 	fpostgres "github.com/townhall-civic/townhall/foi/postgres"
+	"github.com/townhall-civic/townhall/foi/search"
 )
 
 // TestPostgresFOIPortal imports the demo council's FOI sources into
@@ -162,5 +164,64 @@ func TestFOILocate(t *testing.T) {
 	env.Store.DatabaseURL = ""
 	if _, err := foiLocate(env, "testdata/demo.yaml", "", ""); !errors.As(err, &ue) || ue.code != 2 {
 		t.Errorf("postgres without TOWNHALL_DATABASE_URL: error %v, want a usage error", err)
+	}
+}
+
+// TestPostgresFOIIndexFollowsDatabase checks a machine's FOI search index
+// is rebuilt when the shared database changed elsewhere without changing
+// the number of disclosures (a republication with a new censor rule), so
+// removed text does not stay searchable there; and is not rebuilt when
+// nothing changed.
+func TestPostgresFOIIndexFollowsDatabase(t *testing.T) {
+	ctx := context.Background()
+	vars := pgTestVars(t)
+	vars["TOWNHALL_DATA"] = t.TempDir()
+	getenv := func(k string) string { return vars[k] }
+	if out, _, err := runCmd(t, getenv, "foi", "import", "-manifest", demoManifest); err != nil {
+		t.Fatalf("foi import: %v\n%s", err, out)
+	}
+	loc, err := foiLocate(envConfig(getenv), demoManifest, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	open := func() (riverside int, rebuilt bool) {
+		t.Helper()
+		logs.Reset()
+		s, err := openFOI(ctx, loc, slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		res, err := s.index.Search(ctx, search.Query{Text: "riverside"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total, strings.Contains(logs.String(), "rebuilding")
+	}
+	open() // in step with the database from here
+	if n, rebuilt := open(); n == 0 || rebuilt {
+		t.Fatalf("unchanged database: %d disclosures say Riverside, rebuilt %v; want some, and no rebuild", n, rebuilt)
+	}
+
+	// Another machine republishes with a censor rule.
+	st, err := fpostgres.Open(ctx, loc.URL, fpostgres.Options{Schema: loc.Schema, MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	before, _ := st.CountDisclosures(ctx)
+	rep, err := foi.Republish(ctx, st, foi.RepublishOptions{Rules: []foi.Rule{{Pattern: "Riverside", Replacement: "[place removed]"}}})
+	if err != nil || len(rep.Republished) == 0 {
+		t.Fatalf("Republish: %v, %+v", err, rep)
+	}
+	if after, _ := st.CountDisclosures(ctx); after != before {
+		t.Fatalf("republishing changed the count %d -> %d; the test needs it unchanged", before, after)
+	}
+	if n, rebuilt := open(); n != 0 || !rebuilt {
+		t.Errorf("after a republication elsewhere: %d disclosures say Riverside in the index, rebuilt %v; want 0, rebuilt", n, rebuilt)
+	}
+	if _, rebuilt := open(); rebuilt {
+		t.Error("index rebuilt again with nothing changed")
 	}
 }

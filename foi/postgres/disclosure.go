@@ -159,7 +159,8 @@ func checkDisclosures(ds []*foi.Disclosure) error {
 	return nil
 }
 
-// putDisclosures inserts or replaces ds by ID in tx, in one round trip.
+// putDisclosures inserts or replaces ds by ID in tx, in one round trip,
+// and advances the log version.
 func putDisclosures(ctx context.Context, tx pgx.Tx, ds []*foi.Disclosure) error {
 	b := &pgx.Batch{}
 	for _, d := range ds {
@@ -178,7 +179,20 @@ func putDisclosures(ctx context.Context, tx pgx.Tx, ds []*foi.Disclosure) error 
 				exemption_keys = EXCLUDED.exemption_keys, received = EXCLUDED.received, doc = EXCLUDED.doc`,
 			d.ID, fold(d.Reference), string(d.Law), string(d.Status), fold(d.Department), fold(d.Topic), keys, d.Received, string(doc))
 	}
+	b.Queue(`UPDATE foi_log_version SET version = version + 1 WHERE id = 1`)
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// LogVersion returns a number that every change to the disclosure log
+// (PutDisclosures, PublishDisclosures) advances when it commits: a search
+// index built from the log at one version is out of step once it
+// differs, even if the number of disclosures is the same.
+func (s *Store) LogVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.inRead(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT version FROM foi_log_version WHERE id = 1`).Scan(&v)
+	})
+	return v, err
 }
 
 // CountDisclosures returns how many disclosures the log holds.

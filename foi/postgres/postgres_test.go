@@ -85,3 +85,46 @@ func TestAuditDigestKeptAcrossOpens(t *testing.T) {
 		t.Error("two names share a digest")
 	}
 }
+
+// TestLogVersion checks every change to the disclosure log advances the
+// version, a failed one does not, and reads leave it alone.
+func TestLogVersion(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	version := func() int64 {
+		t.Helper()
+		v, err := s.LogVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v0 := version()
+	d := &foi.Disclosure{ID: "a", Title: "Potholes", Law: foi.LawFOIA, Status: foi.StatusSuccessful,
+		Received: time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)}
+	if err := s.PutDisclosures(ctx, []*foi.Disclosure{d}); err != nil {
+		t.Fatal(err)
+	}
+	v1 := version()
+	if v1 <= v0 {
+		t.Errorf("PutDisclosures left the version at %d", v1)
+	}
+	// Same count, changed text: a republication.
+	d.Title = "Potholes [place removed]"
+	if err := s.PublishDisclosures(ctx, []foi.Publication{{Draft: d, Published: d}}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := version()
+	if v2 <= v1 {
+		t.Errorf("PublishDisclosures left the version at %d", v2)
+	}
+	if err := s.PublishDisclosures(ctx, []foi.Publication{{Published: &foi.Disclosure{}}}); err == nil {
+		t.Fatal("publishing a disclosure without an ID succeeded")
+	}
+	if _, _, err := s.FindDisclosures(ctx, foi.DisclosureFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != v2 {
+		t.Errorf("a failed publication or a read moved the version from %d to %d", v2, v)
+	}
+}
