@@ -7,6 +7,11 @@
 // pending ones in one transaction under an advisory lock, so processes
 // starting together migrate once. A database migrated by a newer program
 // (a version this one does not know) is refused rather than touched.
+//
+// PoolConfig alone serves a store that migrates itself: retrieval/postgres,
+// whose migrations are templates (the embedding dimension), create the
+// vector extension database-wide under a lock of their own, and check the
+// embedder in the same transaction.
 package pgmigrate
 
 import (
@@ -43,15 +48,9 @@ type Options struct {
 // schema if needed, applies pending migrations on a connection of its own
 // and returns a pool whose connections use the schema.
 func OpenPool(ctx context.Context, url string, opt Options) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := PoolConfig(url, opt.Schema, opt.MaxConns)
 	if err != nil {
 		return nil, err
-	}
-	if opt.Schema != "" {
-		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{opt.Schema}.Sanitize() + ", public"
-	}
-	if opt.MaxConns > 0 {
-		cfg.MaxConns = opt.MaxConns
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
 	if err != nil {
@@ -66,6 +65,24 @@ func OpenPool(ctx context.Context, url string, opt Options) (*pgxpool.Pool, erro
 		return nil, err
 	}
 	return pgxpool.NewWithConfig(ctx, cfg)
+}
+
+// PoolConfig parses url (a postgres:// URL or key=value DSN) into a pool
+// configuration whose connections use schema, then public (where the
+// extensions live), when schema is not empty, and which holds at most
+// maxConns connections when maxConns > 0 (else pgxpool's default).
+func PoolConfig(url, schema string, maxConns int32) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	if schema != "" {
+		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize() + ", public"
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	return cfg, nil
 }
 
 // createSchema creates schema unless it exists. Two processes creating it

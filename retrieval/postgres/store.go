@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	pgxvec "github.com/pgvector/pgvector-go/pgx"
 
+	"github.com/townhall-civic/townhall/internal/pgmigrate"
 	"github.com/townhall-civic/townhall/retrieval"
 )
 
@@ -88,15 +89,9 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if opt.Dim <= 0 {
 		return nil, fmt.Errorf("postgres store: dimension %d: %w", opt.Dim, retrieval.ErrDimension)
 	}
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := pgmigrate.PoolConfig(url, opt.Schema, opt.MaxConns)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
-	}
-	if opt.Schema != "" {
-		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{opt.Schema}.Sanitize() + ", public"
-	}
-	if opt.MaxConns > 0 {
-		cfg.MaxConns = opt.MaxConns
 	}
 	s := &Store{opt: opt}
 	// Migrate on a connection of its own: the pool's connections register
