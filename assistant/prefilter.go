@@ -31,6 +31,9 @@ type prefiltered struct {
 
 type branch struct {
 	re *regexp.Regexp
+	// rule is the index of the pattern, among those given to
+	// newPrefiltered, that the branch is a top-level alternative of.
+	rule int
 	// need lists sets of literal indexes: a match holds a member of
 	// each. Empty means the branch always runs.
 	need [][]int
@@ -42,7 +45,9 @@ type literal struct {
 }
 
 // newPrefiltered compiles the alternation of patterns (which must be
-// valid: every pattern in this package is a constant).
+// valid: every pattern in this package is a constant). Each pattern's own
+// top-level alternatives become separate branches, so each has its own,
+// narrower, literal test: "a|b" matches where "a" or "b" does.
 func newPrefiltered(patterns ...string) *prefiltered {
 	p := &prefiltered{lits: map[string][]literal{}, first: make([]uint64, triBits/64)}
 	ids := map[string]int{}
@@ -62,20 +67,23 @@ func newPrefiltered(patterns ...string) *prefiltered {
 		}
 		return id
 	}
-	for _, pat := range patterns {
-		b := branch{re: regexp.MustCompile(pat)}
-		tree, err := syntax.Parse(pat, syntax.Perl)
-		if err != nil {
-			panic(err) // unreachable: MustCompile accepted it
-		}
-		for _, set := range requiredSets(tree.Simplify()) {
-			var need []int
-			for _, s := range set {
-				need = append(need, idOf(s))
+	for rule, whole := range patterns {
+		regexp.MustCompile(whole) // a bad pattern fails here, whole
+		for _, pat := range topAlternatives(whole) {
+			b := branch{re: regexp.MustCompile(pat), rule: rule}
+			tree, err := syntax.Parse(pat, syntax.Perl)
+			if err != nil {
+				panic(err) // unreachable: MustCompile accepted it
 			}
-			b.need = append(b.need, need)
+			for _, set := range requiredSets(tree.Simplify()) {
+				var need []int
+				for _, s := range set {
+					need = append(need, idOf(s))
+				}
+				b.need = append(b.need, need)
+			}
+			p.branches = append(p.branches, b)
 		}
-		p.branches = append(p.branches, b)
 	}
 	p.n = len(ids)
 	return p
@@ -83,13 +91,54 @@ func newPrefiltered(patterns ...string) *prefiltered {
 
 // MatchString reports whether s holds a match of any branch.
 func (p *prefiltered) MatchString(s string) bool {
+	return p.First(s, nil) >= 0
+}
+
+// First returns the index of the first pattern, in the order given to
+// newPrefiltered, that matches s and that accept (nil: any) accepts, or
+// -1. accept is asked only about a pattern that matches, possibly more
+// than once. s is scanned for the literals once, however many patterns
+// are tried.
+func (p *prefiltered) First(s string, accept func(rule int) bool) int {
 	found := p.scan(s)
 	for _, b := range p.branches {
-		if met(b.need, found) && b.re.MatchString(s) {
-			return true
+		if met(b.need, found) && b.re.MatchString(s) && (accept == nil || accept(b.rule)) {
+			return b.rule
 		}
 	}
-	return false
+	return -1
+}
+
+// topAlternatives splits a pattern at each "|" outside parentheses and
+// character classes. A pattern with none comes back whole.
+func topAlternatives(pat string) []string {
+	var out []string
+	depth, start, class := 0, 0, false
+	for i := 0; i < len(pat); i++ {
+		switch c := pat[i]; {
+		case c == '\\':
+			i++ // the escaped byte is a literal (escapes are ASCII here)
+		case class:
+			class = c != ']'
+		case c == '[':
+			class = true
+			// A ']' first in a class (or after '^') is a member.
+			if i+1 < len(pat) && pat[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(pat) && pat[i+1] == ']' {
+				i++
+			}
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '|' && depth == 0:
+			out = append(out, pat[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, pat[start:])
 }
 
 // met reports whether found holds a member of every set in need.

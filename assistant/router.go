@@ -85,13 +85,13 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 	// Safety first: an emergency outranks everything, including a request
 	// being collected; an injection or a request for someone's personal
 	// data is declined whatever else the message says.
-	if k := DetectEmergency(text); k != EmergencyNone {
+	if k := detectEmergency(n); k != EmergencyNone {
 		return Route{Intent: IntentEmergency, Confidence: 1, Reason: ReasonEmergency + ":" + string(k)}
 	}
-	if DetectInjection(text) {
+	if injectionPatterns.MatchString(n) {
 		return Route{Intent: IntentRefuse, Confidence: 1, Reason: ReasonInjection}
 	}
-	if PersonalData(text) {
+	if personalData(n) {
 		return Route{Intent: IntentRefuse, Confidence: 1, Reason: ReasonPersonalData}
 	}
 	if AsksForPerson(text) {
@@ -118,7 +118,7 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 			return Route{Intent: IntentServiceRequest, Service: conv.Pending.Service, Confidence: 0.9, Reason: ReasonPending}
 		}
 	}
-	if s, ok := OutOfScope(text); ok {
+	if s, ok := outOfScopeNorm(n); ok {
 		return Route{Intent: IntentRefuse, Confidence: 0.9, Reason: ReasonOutOfScope + ":" + s.Topic}
 	}
 	if smallTalk(n) {

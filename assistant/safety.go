@@ -60,19 +60,45 @@ var emergencyPatterns = []emergencyPattern{
 // it, because a question about gas or self-harm still gets the numbers.
 var emergencyAsking = rx(`^(can|may|am|is it|are we|are you) (i|we|allowed|ok|legal)|\b(rules|allowed|legal|permission|regulations)\b|\bbonfire|firework|fire (safety|door|alarm test|risk|regulation)`)
 
+// emergencyRules are emergencyPatterns behind one literal prefilter: most
+// messages hold none of their words, and then no regexp runs.
+var emergencyRules = newPrefiltered(sources(emergencyPatterns, func(p emergencyPattern) *regexp.Regexp { return p.re })...)
+
 // DetectEmergency reports the kind of danger a message describes, or
 // EmergencyNone.
-func DetectEmergency(text string) Emergency {
-	n := normText(text)
-	for _, p := range emergencyPatterns {
-		if p.re.MatchString(n) {
-			if p.kind == EmergencyFire && emergencyAsking.MatchString(n) {
-				continue
-			}
-			return p.kind
+func DetectEmergency(text string) Emergency { return detectEmergency(normText(text)) }
+
+// detectEmergency is DetectEmergency on normText's output: the first
+// kind whose pattern matches, a fire only when it is not a question about
+// the rules.
+func detectEmergency(n string) Emergency {
+	asking := -1 // emergencyAsking's verdict, once asked
+	i := emergencyRules.First(n, func(i int) bool {
+		if emergencyPatterns[i].kind != EmergencyFire {
+			return true
 		}
+		if asking < 0 {
+			asking = 0
+			if emergencyAsking.MatchString(n) {
+				asking = 1
+			}
+		}
+		return asking == 0
+	})
+	if i < 0 {
+		return EmergencyNone
 	}
-	return EmergencyNone
+	return emergencyPatterns[i].kind
+}
+
+// sources returns the source text of each rule's regexp, for a
+// prefiltered set that keeps the rules' order.
+func sources[T any](rules []T, re func(T) *regexp.Regexp) []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = re(r).String()
+	}
+	return out
 }
 
 // questionPatterns are attempts to change the assistant's instructions.

@@ -58,31 +58,36 @@ const dwpBenefits = `universal credit|pip|personal independence payment|state pe
 
 // councilTopic matches council services. A message that names one is
 // council business even if it also mentions another body.
-var councilTopic = rx(`\bcouncil tax\b|\bhousing benefit|\bcouncil tax (support|reduction)|\bdiscretionary housing|\bfree school meals|\bbins?\b|\brecycl|\bparking\b|\bblue badge|\bplanning\b|\blibrar(y|ies)\b|\blicen[cs]e (for|to) (sell|run|drive a taxi|a taxi)|\btaxi\b|\bregister (office|a birth|a death)|\bregistrar|\bcitizenship ceremon|\bpitch(es)?\b|\bsports? (centre|hall|ground|pitch)|\bleisure centre|\bbirth\b|\bdeath\b|\bmarriage\b|\bcivil partnership|\bwedding\b|\bgrit|\bpothole|\bstreet ?light|\bfly ?tip|\bgraffiti\b|\bnois|\bcouncil (house|flat|home|tenant|housing)|\bhomeless|\bhousing (register|repair|list)|\bschool (place|admission|transport)|\bcontracts?\b|\bspend(ing)?\b|\bbudget\b|\bbusiness rates\b|\belectoral|\bregister to vote|\bpostal vote|\bbus pass|\bconcessionary|\bhousehold support fund|\bsocial care\b|\bcarers? assessment|\benvironmental health|\bfood hygiene|\bpest|\bbed ?bugs?\b|\brats\b|\bmice\b|\bwasps?\b|\bcockroach|\bshort breaks?\b|\bfoi\b|\bfreedom of information|\bdisclosure`)
+var councilTopic = newPrefiltered(`\bcouncil tax\b|\bhousing benefit|\bcouncil tax (support|reduction)|\bdiscretionary housing|\bfree school meals|\bbins?\b|\brecycl|\bparking\b|\bblue badge|\bplanning\b|\blibrar(y|ies)\b|\blicen[cs]e (for|to) (sell|run|drive a taxi|a taxi)|\btaxi\b|\bregister (office|a birth|a death)|\bregistrar|\bcitizenship ceremon|\bpitch(es)?\b|\bsports? (centre|hall|ground|pitch)|\bleisure centre|\bbirth\b|\bdeath\b|\bmarriage\b|\bcivil partnership|\bwedding\b|\bgrit|\bpothole|\bstreet ?light|\bfly ?tip|\bgraffiti\b|\bnois|\bcouncil (house|flat|home|tenant|housing)|\bhomeless|\bhousing (register|repair|list)|\bschool (place|admission|transport)|\bcontracts?\b|\bspend(ing)?\b|\bbudget\b|\bbusiness rates\b|\belectoral|\bregister to vote|\bpostal vote|\bbus pass|\bconcessionary|\bhousehold support fund|\bsocial care\b|\bcarers? assessment|\benvironmental health|\bfood hygiene|\bpest|\bbed ?bugs?\b|\brats\b|\bmice\b|\bwasps?\b|\bcockroach|\bshort breaks?\b|\bfoi\b|\bfreedom of information|\bdisclosure`)
+
+// outOfScopeRules are the outOfScope patterns behind one literal
+// prefilter, in the same order.
+var outOfScopeRules = newPrefiltered(sources(outOfScope, func(r scopeRule) *regexp.Regexp { return r.re })...)
 
 // OutOfScope returns who to signpost a message to when it is not council
 // business. ok is false for council business.
-func OutOfScope(text string) (Signpost, bool) {
-	n := normText(text)
-	for _, r := range outOfScope {
-		if !r.re.MatchString(n) {
-			continue
-		}
-		// Fraud and unlawful requests stay refused whatever service they
-		// name; the rest yield to a council topic in the same message.
-		if r.sign.Topic != "benefit_fraud" && r.sign.Topic != "unlawful" && r.sign.Topic != "dishonest" && councilTopic.MatchString(n) {
-			return Signpost{}, false
-		}
-		return r.sign, true
+func OutOfScope(text string) (Signpost, bool) { return outOfScopeNorm(normText(text)) }
+
+// outOfScopeNorm is OutOfScope on normText's output.
+func outOfScopeNorm(n string) (Signpost, bool) {
+	i := outOfScopeRules.First(n, nil)
+	if i < 0 {
+		return Signpost{}, false
 	}
-	return Signpost{}, false
+	r := outOfScope[i]
+	// Fraud and unlawful requests stay refused whatever service they
+	// name; the rest yield to a council topic in the same message.
+	if r.sign.Topic != "benefit_fraud" && r.sign.Topic != "unlawful" && r.sign.Topic != "dishonest" && councilTopic.MatchString(n) {
+		return Signpost{}, false
+	}
+	return r.sign, true
 }
 
 // publicRole matches people whose work contact details are published:
 // asking for a councillor's email is not a request for personal data.
 var publicRole = rx(`\b(councillor|cllr|mp|mayor|chief executive|chief exec|leader|cabinet member|director|head of|officer|clerk|registrar|manager)\b`)
 
-var personalPatterns = rx(strings.Join([]string{
+var personalPatterns = newPrefiltered([]string{
 	// Who asked, complained, objected or reported.
 	`\bwho (made|submitted|sent|asked|requested|filed|wrote|put in|raised|reported|complained|objected|grassed)\b.{0,40}\b(foi|freedom of information|request|complaint|objection|report|me|us|on me)\b`,
 	`\b(name|names|email|emails|e mail|address|addresses|phone|number|numbers|contact details|details|identity|identities)\b.{0,12}\bof (the |that |this )?(person|people|resident|residents|requester|requestor|applicant|complainant|tenant|occupant|occupier|individual|man|woman|member of the public|objector|neighbour|owner)s?\b.{0,6}\b(who|that|at|in|living|from|next door)\b`,
@@ -101,7 +106,7 @@ var personalPatterns = rx(strings.Join([]string{
 	`\b(contact details|phone number|address|email) of (my |the )?(neighbour|tenant|landlord|ex)\b`,
 	`\bmy (ex|ex partner|ex wife|ex husband|exs|neighbour|neighbours|sister|brother|sisters|brothers|lodger|tenant|tenants)s? (new |home |current |full )?(address|phone number|mobile number|number|email|contact details|whereabouts)\b`,
 	`\bwho (owns|lives in|rents) (the )?(house|flat|property|place) (next door|opposite|over the road|across the road|at)\b`,
-}, "|"))
+}...)
 
 // firstNames are common given names, used to spot "the address of john
 // smith" typed in lower case.
@@ -123,13 +128,15 @@ var (
 // PersonalData reports whether a message asks for personal information
 // about someone other than the resident: a named person's address, who
 // made an FOI request, whether a neighbour is on benefits.
-func PersonalData(text string) bool {
-	n := normText(text)
-	if personalPatterns.MatchString(n) && !publicRole.MatchString(n) {
-		return true
-	}
+func PersonalData(text string) bool { return personalData(normText(text)) }
+
+// personalData is PersonalData on normText's output.
+func personalData(n string) bool {
 	if publicRole.MatchString(n) {
 		return false
+	}
+	if personalPatterns.MatchString(n) {
+		return true
 	}
 	if m := attrOfName.FindStringSubmatch(n); m != nil && firstNames[m[3]] {
 		return true
