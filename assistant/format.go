@@ -3,6 +3,7 @@ package assistant
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,14 +98,14 @@ func Format(d *Draft, ch Channel, needs Needs, opt FormatOptions) (string, []Cit
 	}
 }
 
-// run is consecutive sentences citing the same source.
+// run is consecutive sentences citing the same sources.
 type run struct {
 	sentences []string
-	cite      int // index into the citations slice; -1 for none
+	cites     []int // indices into the citations slice; none for no source
 }
 
 // layout keeps the first limit sentences, groups consecutive sentences
-// with the same first citation into runs and renumbers the citations in
+// with the same citations into runs and renumbers the citations in
 // order of first use.
 func layout(d *Draft, limit int) ([]run, []Citation) {
 	byN := make(map[int]Citation, len(d.Citations))
@@ -118,26 +119,46 @@ func layout(d *Draft, limit int) ([]run, []Citation) {
 		if i >= limit {
 			break
 		}
-		ci := -1
-		if len(s.Cites) > 0 {
-			if c, ok := byN[s.Cites[0]]; ok {
-				k, seen := renum[c.N]
-				if !seen {
-					k = len(cites)
-					renum[c.N] = k
-					c.N = k + 1
-					cites = append(cites, c)
-				}
-				ci = k
+		var cs []int
+		for _, n := range s.Cites {
+			c, ok := byN[n]
+			if !ok || len(cs) == maxSentenceCites {
+				continue
+			}
+			k, seen := renum[c.N]
+			if !seen {
+				k = len(cites)
+				renum[c.N] = k
+				c.N = k + 1
+				cites = append(cites, c)
+			}
+			if !slices.Contains(cs, k) && len(cs) < maxSentenceCites {
+				cs = append(cs, k)
 			}
 		}
-		if len(runs) > 0 && runs[len(runs)-1].cite == ci {
+		if len(runs) > 0 && slices.Equal(runs[len(runs)-1].cites, cs) {
 			runs[len(runs)-1].sentences = append(runs[len(runs)-1].sentences, s.Text)
 			continue
 		}
-		runs = append(runs, run{sentences: []string{s.Text}, cite: ci})
+		runs = append(runs, run{sentences: []string{s.Text}, cites: cs})
 	}
 	return runs, cites
+}
+
+// maxSentenceCites is how many of a sentence's sources are shown: a total
+// over many records cites every one of them in the draft, but a row of
+// twenty markers helps no reader.
+const maxSentenceCites = 3
+
+// markers writes a run's citation markers: " [1]", or " [1][2]" for a
+// sentence two sources state.
+func markers(b *strings.Builder, r run) {
+	for i, k := range r.cites {
+		if i == 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(b, "[%d]", k+1)
+	}
 }
 
 func nonEmpty(ss []string) []string {
@@ -439,8 +460,8 @@ func formatWeb(runs []run, cites []Citation, signs []string, needs Needs) string
 			continue
 		}
 		b.WriteString(joinRun(r.sentences))
-		if r.cite >= 0 && !needs.ScreenReader {
-			fmt.Fprintf(&b, " [%d]", r.cite+1)
+		if !needs.ScreenReader {
+			markers(&b, r)
 		}
 		b.WriteString("\n\n")
 	}
@@ -474,8 +495,8 @@ func formatWhatsApp(runs []run, cites []Citation, signs []string, needs Needs) s
 			continue
 		}
 		b.WriteString(joinRun(r.sentences))
-		if r.cite >= 0 && !needs.ScreenReader {
-			fmt.Fprintf(&b, " [%d]", r.cite+1)
+		if !needs.ScreenReader {
+			markers(&b, r)
 		}
 		b.WriteString("\n\n")
 	}

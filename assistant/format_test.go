@@ -3,6 +3,7 @@ package assistant
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -54,6 +55,36 @@ func TestFormatRenumbersCitations(t *testing.T) {
 	}
 	if !strings.Contains(text, "office. [1]") || strings.Contains(text, "[2]") {
 		t.Errorf("text = %q, want the one source marked [1]", text)
+	}
+}
+
+// A sentence two sources state shows both markers, and starts a
+// paragraph of its own; a sentence citing many records shows the first
+// maxSentenceCites of them.
+func TestFormatSentenceWithSeveralSources(t *testing.T) {
+	d := permitDraft()
+	d.Sentences[1].Cites = []int{1, 2}
+	text, cites := Format(d, ChannelWeb, Needs{}, FormatOptions{})
+	want := "One book of 25 visitor permits costs £19.35. [1]\n\n" +
+		"Permits are valid on the day of use until 10am the following day. [1][2]\n\n" +
+		"Residents may buy up to 6 books a year 🚗 from the parking office. [2]\n\n"
+	if !strings.HasPrefix(text, want) {
+		t.Errorf("text = %q, want it to start %q", text, want)
+	}
+	if len(cites) != 2 {
+		t.Errorf("got %d citations, want 2", len(cites))
+	}
+
+	many := &Draft{Sentences: []Sentence{{Text: "Together they are worth £4,052,692.38.", Cites: []int{1, 2, 3, 4, 5}}}}
+	for n := 1; n <= 5; n++ {
+		many.Citations = append(many.Citations, Citation{N: n, DocID: "contracts.json#" + strconv.Itoa(n), Title: "Contract " + strconv.Itoa(n), URL: "https://example.gov.uk/c/" + strconv.Itoa(n)})
+	}
+	text, cites = Format(many, ChannelWeb, Needs{}, FormatOptions{})
+	if !strings.HasPrefix(text, "Together they are worth £4,052,692.38. [1][2][3]\n") || len(cites) != maxSentenceCites {
+		t.Errorf("text = %q with %d citations, want the first %d sources marked and listed", text, len(cites), maxSentenceCites)
+	}
+	if text, _ := Format(d, ChannelWeb, Needs{ScreenReader: true}, FormatOptions{}); marker.MatchString(text) {
+		t.Errorf("screen reader text has markers: %q", text)
 	}
 }
 

@@ -254,7 +254,7 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 	if len(picked) == 0 {
 		return nil, errUngrounded("no unit worth quoting")
 	}
-	return draft(picked, hits), nil
+	return draft(picked, corroborating(picked, units), hits), nil
 }
 
 func errUngrounded(why string) error {
@@ -1112,12 +1112,20 @@ func overlap(a, b *unit) float64 {
 
 // draft orders the picked units for reading (documents in order of their
 // best unit, each document's units in page order) and numbers the
-// citations, one per document and page.
-func draft(picked []*unit, hits []retrieval.Hit) *assistant.Draft {
+// citations, one per document and page. also holds, for each picked
+// unit, a unit of another document stating the same figures, or nil:
+// the sentence cites that document too.
+func draft(picked, also []*unit, hits []retrieval.Hit) *assistant.Draft {
 	docOrder := map[int]int{}
 	for _, u := range picked {
 		if _, ok := docOrder[u.doc]; !ok {
 			docOrder[u.doc] = len(docOrder)
+		}
+	}
+	support := make(map[*unit]*unit, len(picked))
+	for i, u := range picked {
+		if also[i] != nil {
+			support[u] = also[i]
 		}
 	}
 	sort.SliceStable(picked, func(i, j int) bool {
@@ -1139,8 +1147,7 @@ func draft(picked []*unit, hits []retrieval.Hit) *assistant.Draft {
 		page int
 	}
 	num := map[key]int{}
-	for _, u := range picked {
-		ch := hits[u.hit].Chunk
+	cite := func(ch corpus.Chunk) int {
 		k := key{ch.DocID, ch.Page}
 		n, ok := num[k]
 		if !ok {
@@ -1148,7 +1155,16 @@ func draft(picked []*unit, hits []retrieval.Hit) *assistant.Draft {
 			num[k] = n
 			d.Citations = append(d.Citations, assistant.Citation{N: n, DocID: ch.DocID, Title: ch.Title, URL: ch.URL, Page: ch.Page})
 		}
-		d.Sentences = append(d.Sentences, assistant.Sentence{Text: u.text, Cites: []int{n}})
+		return n
+	}
+	for _, u := range picked {
+		cites := []int{cite(hits[u.hit].Chunk)}
+		if s := support[u]; s != nil {
+			if n := cite(hits[s.hit].Chunk); n != cites[0] {
+				cites = append(cites, n)
+			}
+		}
+		d.Sentences = append(d.Sentences, assistant.Sentence{Text: u.text, Cites: cites})
 	}
 	return d
 }
