@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"path/filepath"
 	"testing"
+
+	"github.com/townhall-civic/townhall/internal/sqlitetest"
 )
 
 // TestPragmas checks the settings durability rests on are in force on the
@@ -15,30 +17,8 @@ func TestPragmas(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000"}
-	for _, p := range []struct {
-		name string
-		q    func(string) (string, error)
-	}{
-		{"write", func(pragma string) (s string, err error) {
-			err = db.write.QueryRow("PRAGMA " + pragma).Scan(&s)
-			return
-		}},
-		{"read", func(pragma string) (s string, err error) {
-			err = db.read.QueryRow("PRAGMA " + pragma).Scan(&s)
-			return
-		}},
-	} {
-		for pragma, w := range want {
-			got, err := p.q(pragma)
-			if err != nil {
-				t.Fatalf("%s %s: %v", p.name, pragma, err)
-			}
-			if got != w {
-				t.Errorf("%s pool: PRAGMA %s = %s, want %s", p.name, pragma, got, w)
-			}
-		}
-	}
+	sqlitetest.CheckPragmas(t, map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000"},
+		sqlitetest.Pool{Name: "write", DB: db.write}, sqlitetest.Pool{Name: "read", DB: db.read})
 	names, _ := fs.Glob(migrations, "migrations/*.sql")
 	var v int
 	if err := db.read.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != len(names) {

@@ -2,9 +2,10 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"testing"
+
+	"github.com/townhall-civic/townhall/internal/sqlitetest"
 )
 
 // TestPragmas checks the settings durability rests on are in force on the
@@ -16,19 +17,6 @@ func TestPragmas(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000"}
-	for _, p := range []struct {
-		name string
-		db   *sql.DB
-	}{{"write", db.write}, {"read", db.read}} {
-		for pragma, w := range want {
-			var got string
-			if err := p.db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
-				t.Fatalf("%s %s: %v", p.name, pragma, err)
-			}
-			if got != w {
-				t.Errorf("%s pool: PRAGMA %s = %s, want %s", p.name, pragma, got, w)
-			}
-		}
-	}
+	sqlitetest.CheckPragmas(t, map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000"},
+		sqlitetest.Pool{Name: "write", DB: db.write}, sqlitetest.Pool{Name: "read", DB: db.read})
 }
