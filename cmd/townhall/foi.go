@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 	_ "time/tzdata" // Europe/London for the day of receipt, whatever the host has installed
@@ -46,6 +47,12 @@ type foiEnv struct {
 	// Keep is TOWNHALL_FOI_KEEP, entries separated by ';': organisational
 	// text (switchboard number, postal address lines) that redaction keeps.
 	Keep []string
+	// Follow is TOWNHALL_FOI_FOLLOW: with the FOI database in PostgreSQL,
+	// how often serve brings its local search index up to the changes
+	// made from other machines (default 30s; 0 or off turns it off).
+	Follow time.Duration
+	// FollowErr is TOWNHALL_FOI_FOLLOW's parse error, reported by serve.
+	FollowErr error
 }
 
 func foiEnvConfig(getenv func(string) string) foiEnv {
@@ -68,6 +75,19 @@ func foiEnvConfig(getenv func(string) string) foiEnv {
 	}
 	e.KeepEmailDomains = splitList(get("TOWNHALL_FOI_KEEP_EMAIL_DOMAINS"), ",")
 	e.Keep = splitList(get("TOWNHALL_FOI_KEEP"), ";")
+	e.Follow = 30 * time.Second
+	switch v := strings.ToLower(get("TOWNHALL_FOI_FOLLOW")); v {
+	case "":
+	case "0", "off", "no", "false":
+		e.Follow = 0
+	default:
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			e.FollowErr = usageError("TOWNHALL_FOI_FOLLOW=%q: want a duration of at least 1s (e.g. 30s, 5m) or off", v)
+		} else {
+			e.Follow = d
+		}
+	}
 	return e
 }
 
@@ -242,11 +262,20 @@ var (
 
 // foiStores is the open FOI database and its search index.
 type foiStores struct {
-	store foiDB
-	index *search.Index
+	store     foiDB
+	index     *search.Index
+	indexPath string
+	// syncMu serialises followLog; stop and followers end followFOILog.
+	syncMu    sync.Mutex
+	stop      context.CancelFunc
+	followers sync.WaitGroup
 }
 
 func (s *foiStores) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
+	s.followers.Wait()
 	var errs []error
 	if s.index != nil {
 		errs = append(errs, s.index.Close())
@@ -279,7 +308,7 @@ func openFOI(ctx context.Context, loc foiLocation, log *slog.Logger) (*foiStores
 	if err != nil {
 		return nil, fmt.Errorf("open FOI database (%s): %w", loc, err)
 	}
-	s := &foiStores{store: st}
+	s := &foiStores{store: st, indexPath: indexPath}
 	s.index, err = search.Open(indexPath, search.Options{})
 	if errors.Is(err, search.ErrIncompatible) {
 		log.Info("FOI search index is from another version; rebuilding", "path", indexPath)
@@ -296,50 +325,147 @@ func openFOI(ctx context.Context, loc foiLocation, log *slog.Logger) (*foiStores
 		s.Close()
 		return nil, err
 	}
-	have, err := s.index.Count()
-	rebuild := err != nil || have != want
-	// A shared database (PostgreSQL) may have been changed from another
-	// machine without changing the count (a republication with a new
-	// censor rule): its log version, recorded beside the index when the
-	// index was last rebuilt, tells.
-	marker := indexPath + ".version"
-	version, versioned := int64(0), false
-	if lv, ok := st.(interface {
-		LogVersion(context.Context) (int64, error)
-	}); ok {
-		if version, err = lv.LogVersion(ctx); err != nil {
+	if cl, ok := st.(foiChangeLog); ok {
+		if err := s.followLog(ctx, cl, log, true); err != nil {
 			s.Close()
 			return nil, err
 		}
-		versioned = true
-		if b, err := os.ReadFile(marker); err != nil || strings.TrimSpace(string(b)) != strconv.FormatInt(version, 10) {
-			rebuild = true
-		}
+		return s, nil
 	}
-	if rebuild {
+	if have, err := s.index.Count(); err != nil || have != want {
 		log.Info("rebuilding FOI search index from the database", "disclosures", want, "indexed", have)
-		if versioned {
-			// Gone until the rebuild completes, so one that stops half-way
-			// is redone on the next open.
-			if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				s.Close()
-				return nil, err
-			}
-		}
 		if err := rebuildFOIIndex(ctx, s, indexPath); err != nil {
 			s.Close()
 			return nil, err
 		}
-		if versioned {
-			// The version read before the rebuild: a change made during it
-			// brings another rebuild on the next open.
-			if err := writeFileAtomic(marker, []byte(strconv.FormatInt(version, 10)+"\n")); err != nil {
-				s.Close()
-				return nil, err
+	}
+	return s, nil
+}
+
+// foiChangeLog is a FOI database shared between machines that says what
+// changed in the disclosure log since a version (foi/postgres).
+type foiChangeLog interface {
+	CountDisclosures(ctx context.Context) (int, error)
+	DisclosureChanges(ctx context.Context, since int64) (version int64, changed []*foi.Disclosure, removed []string, err error)
+}
+
+// versionFile is where the log version the search index has caught up
+// with is recorded, beside the index.
+func (s *foiStores) versionFile() string { return s.indexPath + ".version" }
+
+// followLog brings the search index up to the shared database's
+// disclosure log: the changes since the version recorded beside the index
+// (an import, a republication or a redaction preview publication made on
+// any machine), or, with no version recorded or when the counts still
+// differ afterwards, a rebuild. The version is recorded last, so an
+// update that stops half-way is redone. reset allows replacing the index
+// (before it is served); without it a rebuild puts every disclosure into
+// the index in place, and what still differs is logged.
+func (s *foiStores) followLog(ctx context.Context, cl foiChangeLog, log *slog.Logger, reset bool) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	marker := s.versionFile()
+	since, err := readVersion(marker)
+	if err != nil {
+		return err
+	}
+	version, changed, removed, err := cl.DisclosureChanges(ctx, since)
+	if err != nil {
+		return err
+	}
+	if since < 0 || version < since {
+		// No version recorded, or a database recreated since: rebuild
+		// from everything in the snapshot just read.
+		since = 0
+		if version, changed, removed, err = cl.DisclosureChanges(ctx, 0); err != nil {
+			return err
+		}
+		log.Info("rebuilding FOI search index from the database", "disclosures", len(changed), "version", version)
+		if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if reset {
+			if err := s.resetIndex(); err != nil {
+				return err
 			}
 		}
 	}
-	return s, nil
+	if len(changed) > 0 || len(removed) > 0 {
+		if since > 0 {
+			log.Info("updating FOI search index from the database", "changed", len(changed), "removed", len(removed), "from", since, "to", version)
+		}
+		if err := s.index.Delete(ctx, removed); err != nil {
+			return err
+		}
+		if err := s.index.PutDisclosures(ctx, changed); err != nil {
+			return err
+		}
+	}
+	want, err := cl.CountDisclosures(ctx)
+	if err != nil {
+		return err
+	}
+	if have, err := s.index.Count(); (err != nil || have != want) && !reset {
+		log.Warn("FOI search index and database disagree; restart serve to rebuild the index", "disclosures", want, "indexed", have)
+	} else if err != nil || have != want {
+		// Out of step some other way (an index deleted by hand, written
+		// by an older build): rebuild, at a version no later than what it
+		// reads.
+		log.Info("rebuilding FOI search index from the database", "disclosures", want, "indexed", have)
+		if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if version, changed, _, err = cl.DisclosureChanges(ctx, 0); err != nil {
+			return err
+		}
+		if err := s.resetIndex(); err != nil {
+			return err
+		}
+		if err := s.index.PutDisclosures(ctx, changed); err != nil {
+			return err
+		}
+	}
+	return writeFileAtomic(marker, []byte(strconv.FormatInt(version, 10)+"\n"))
+}
+
+// readVersion reads a recorded log version; -1 when there is none.
+func readVersion(path string) (int64, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return -1, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return -1, nil // unreadable: rebuild
+	}
+	return v, nil
+}
+
+// followFOILog keeps the search index following the shared database
+// every interval until s is closed, so a running serve sees imports and
+// republications made from other machines.
+func (s *foiStores) followFOILog(cl foiChangeLog, interval time.Duration, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	s.followers.Add(1)
+	go func() {
+		defer s.followers.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := s.followLog(ctx, cl, log, false); err != nil && ctx.Err() == nil {
+					log.Warn("FOI search index could not follow the database; retrying", "err", err)
+				}
+			}
+		}
+	}()
 }
 
 // writeFileAtomic writes data to path through a temporary file renamed
@@ -355,16 +481,10 @@ func writeFileAtomic(path string, data []byte) error {
 // rebuildFOIIndex replaces the search index with one built from every
 // stored disclosure.
 func rebuildFOIIndex(ctx context.Context, s *foiStores, indexPath string) error {
-	s.index.Close()
-	s.index = nil
-	if err := os.RemoveAll(indexPath); err != nil {
+	if err := s.resetIndex(); err != nil {
 		return err
 	}
-	ix, err := search.Open(indexPath, search.Options{})
-	if err != nil {
-		return fmt.Errorf("open FOI search index: %w", err)
-	}
-	s.index = ix
+	ix := s.index
 	const page = 2000
 	for off := 0; ; off += page {
 		ds, _, err := s.store.FindDisclosures(ctx, foi.DisclosureFilter{Offset: off, Limit: page})
@@ -378,6 +498,24 @@ func rebuildFOIIndex(ctx context.Context, s *foiStores, indexPath string) error 
 			return nil
 		}
 	}
+}
+
+// resetIndex replaces the search index with an empty one. Only before
+// the index is handed to the portal: it closes the old one.
+func (s *foiStores) resetIndex() error {
+	if s.index != nil {
+		s.index.Close()
+		s.index = nil
+	}
+	if err := os.RemoveAll(s.indexPath); err != nil {
+		return err
+	}
+	ix, err := search.Open(s.indexPath, search.Options{})
+	if err != nil {
+		return fmt.Errorf("open FOI search index: %w", err)
+	}
+	s.index = ix
+	return nil
 }
 
 // newFOIPortal builds the portal over the FOI stores, with the main index
@@ -401,6 +539,9 @@ func newFOIPortal(s *foiStores, related retrieval.Searcher, m *corpus.Manifest, 
 // mountFOI opens the FOI database and mounts the portal at /foi/,
 // /api/foi/ and /assets/.
 func (s *Server) mountFOI(ctx context.Context, mux *http.ServeMux, env config) error {
+	if env.FOI.FollowErr != nil {
+		return env.FOI.FollowErr
+	}
 	loc, err := foiLocate(env, s.cfg.Manifest, s.cfg.DataDir, s.cfg.FOIDB)
 	if err != nil {
 		return err
@@ -422,6 +563,9 @@ func (s *Server) mountFOI(ctx context.Context, mux *http.ServeMux, env config) e
 		s.cfg.Logger.Warn("govuk-frontend not installed; the FOI portal uses its fallback stylesheet (make test-deps)", "dir", env.FOI.Assets)
 	}
 	p.Register(mux)
+	if cl, ok := st.store.(foiChangeLog); ok && env.FOI.Follow > 0 {
+		st.followFOILog(cl, env.FOI.Follow, s.cfg.Logger)
+	}
 	s.foi = st
 	return nil
 }

@@ -159,11 +159,17 @@ func checkDisclosures(ds []*foi.Disclosure) error {
 	return nil
 }
 
-// putDisclosures inserts or replaces ds by ID in tx, in one round trip,
-// and advances the log version.
+// putDisclosures inserts or replaces ds by ID in tx, stamped with the
+// next log version (nextLogVersion).
 func putDisclosures(ctx context.Context, tx pgx.Tx, ds []*foi.Disclosure) error {
+	v, err := nextLogVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
 	b := &pgx.Batch{}
-	for _, d := range ds {
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
 		doc, err := json.Marshal(d)
 		if err != nil {
 			return err
@@ -172,15 +178,60 @@ func putDisclosures(ctx context.Context, tx pgx.Tx, ds []*foi.Disclosure) error 
 		for i, e := range d.Exemptions {
 			keys[i] = e.Key()
 		}
-		b.Queue(`INSERT INTO foi_disclosures (id, reference_key, law, status, department_key, topic_key, exemption_keys, received, doc)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		b.Queue(`INSERT INTO foi_disclosures (id, reference_key, law, status, department_key, topic_key, exemption_keys, received, doc, log_version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (id) DO UPDATE SET reference_key = EXCLUDED.reference_key, law = EXCLUDED.law,
 				status = EXCLUDED.status, department_key = EXCLUDED.department_key, topic_key = EXCLUDED.topic_key,
-				exemption_keys = EXCLUDED.exemption_keys, received = EXCLUDED.received, doc = EXCLUDED.doc`,
-			d.ID, fold(d.Reference), string(d.Law), string(d.Status), fold(d.Department), fold(d.Topic), keys, d.Received, string(doc))
+				exemption_keys = EXCLUDED.exemption_keys, received = EXCLUDED.received, doc = EXCLUDED.doc,
+				log_version = EXCLUDED.log_version`,
+			d.ID, fold(d.Reference), string(d.Law), string(d.Status), fold(d.Department), fold(d.Topic), keys, d.Received, string(doc), v)
 	}
-	b.Queue(`UPDATE foi_log_version SET version = version + 1 WHERE id = 1`)
+	b.Queue(`DELETE FROM foi_disclosure_removals WHERE id = ANY($1)`, ids)
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// nextLogVersion advances the log version in tx and returns it. The
+// row stays locked until tx ends, so writers take versions in commit
+// order: a reader that sees version v sees every change up to v.
+func nextLogVersion(ctx context.Context, tx pgx.Tx) (int64, error) {
+	var v int64
+	err := tx.QueryRow(ctx, `UPDATE foi_log_version SET version = version + 1 WHERE id = 1 RETURNING version`).Scan(&v)
+	return v, err
+}
+
+// DisclosureChanges returns, from one snapshot, the log version and what
+// changed after version since: the disclosures written (in ID order) and
+// the IDs of those removed (merged into another). A search index built at
+// version since is brought to the returned version by putting the one and
+// deleting the other. since 0 gives every disclosure.
+func (s *Store) DisclosureChanges(ctx context.Context, since int64) (version int64, changed []*foi.Disclosure, removed []string, err error) {
+	err = s.inRead(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT version FROM foi_log_version WHERE id = 1`).Scan(&version); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT doc FROM foi_disclosures WHERE log_version > $1 ORDER BY id`, since)
+		if err != nil {
+			return err
+		}
+		var doc []byte
+		if _, err := pgx.ForEachRow(rows, []any{&doc}, func() error {
+			d, err := decodeDisclosure(doc)
+			changed = append(changed, d)
+			return err
+		}); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT id FROM foi_disclosure_removals WHERE log_version > $1 ORDER BY id`, since)
+		if err != nil {
+			return err
+		}
+		removed, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("disclosure changes since %d: %w", since, err)
+	}
+	return version, changed, removed, nil
 }
 
 // LogVersion returns a number that every change to the disclosure log

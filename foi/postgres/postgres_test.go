@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,56 @@ func TestLogVersion(t *testing.T) {
 	}
 	if v := version(); v != v2 {
 		t.Errorf("a failed publication or a read moved the version from %d to %d", v2, v)
+	}
+}
+
+// TestDisclosureChanges checks an index can follow the log by version:
+// what was written and what was merged away since a version it saw.
+func TestDisclosureChanges(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	ids := func(ds []*foi.Disclosure) []string {
+		out := []string{}
+		for _, d := range ds {
+			out = append(out, d.ID)
+		}
+		return out
+	}
+	changes := func(since int64) (int64, string, string) {
+		t.Helper()
+		v, changed, removed, err := s.DisclosureChanges(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, strings.Join(ids(changed), ","), strings.Join(removed, ",")
+	}
+	day := time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)
+	row := &foi.Disclosure{ID: "log.csv#row-1", Title: "Potholes", Law: foi.LawFOIA, Status: foi.StatusSuccessful, Received: day}
+	thread := &foi.Disclosure{ID: "requests/potholes.json", Title: "Potholes", Law: foi.LawFOIA, Status: foi.StatusSuccessful, Received: day}
+	if err := s.PutDisclosures(ctx, []*foi.Disclosure{row, thread}); err != nil {
+		t.Fatal(err)
+	}
+	v1, changed, removed := changes(0)
+	if changed != "log.csv#row-1,requests/potholes.json" || removed != "" {
+		t.Errorf("since 0: changed %q removed %q", changed, removed)
+	}
+	merged := thread.Clone()
+	merged.Sources = []string{thread.ID, row.ID}
+	if err := s.PublishDisclosures(ctx, []foi.Publication{{Draft: merged, Published: merged}}); err != nil {
+		t.Fatal(err)
+	}
+	v2, changed, removed := changes(v1)
+	if v2 <= v1 || changed != "requests/potholes.json" || removed != "log.csv#row-1" {
+		t.Errorf("since %d: version %d, changed %q removed %q; want the merged thread and the row removed", v1, v2, changed, removed)
+	}
+	if v, changed, removed := changes(v2); v != v2 || changed != "" || removed != "" {
+		t.Errorf("since the latest: version %d, changed %q removed %q; want nothing", v, changed, removed)
+	}
+	// Published again, the row is no longer a removal.
+	if err := s.PutDisclosures(ctx, []*foi.Disclosure{row}); err != nil {
+		t.Fatal(err)
+	}
+	if _, changed, removed := changes(v2); changed != "log.csv#row-1" || removed != "" {
+		t.Errorf("after republishing the row: changed %q removed %q", changed, removed)
 	}
 }

@@ -79,7 +79,9 @@ func (s *Store) PublishDisclosures(ctx context.Context, pubs []foi.Publication) 
 }
 
 // retireMerged deletes the disclosures and drafts that ds name among
-// their Sources under another ID.
+// their Sources under another ID, recording each removal at the log
+// version putDisclosures then takes (the next one: the row lock taken
+// here is held, so no other writer comes between).
 func retireMerged(ctx context.Context, tx pgx.Tx, ds []*foi.Disclosure) error {
 	var gone []string
 	for _, d := range ds {
@@ -92,10 +94,14 @@ func retireMerged(ctx context.Context, tx pgx.Tx, ds []*foi.Disclosure) error {
 	if len(gone) == 0 {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM foi_disclosures WHERE id = ANY($1)`, gone); err != nil {
+	_, err := tx.Exec(ctx, `WITH v AS (SELECT version + 1 AS next FROM foi_log_version WHERE id = 1 FOR UPDATE),
+			gone AS (DELETE FROM foi_disclosures WHERE id = ANY($1) RETURNING id)
+		INSERT INTO foi_disclosure_removals (id, log_version) SELECT gone.id, v.next FROM gone, v
+		ON CONFLICT (id) DO UPDATE SET log_version = EXCLUDED.log_version`, gone)
+	if err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `DELETE FROM foi_disclosure_drafts WHERE id = ANY($1)`, gone)
+	_, err = tx.Exec(ctx, `DELETE FROM foi_disclosure_drafts WHERE id = ANY($1)`, gone)
 	return err
 }
 
