@@ -248,3 +248,27 @@ func TestPostgresFOIIndexFollowsDatabase(t *testing.T) {
 		t.Errorf("index deleted: log %q, want a rebuild", logs.String())
 	}
 }
+
+// TestFOIFollowConfig checks TOWNHALL_FOI_FOLLOW: 30s by default, off or
+// 0 turn following off, and anything else must be a duration of at least
+// a second.
+func TestFOIFollowConfig(t *testing.T) {
+	for _, tt := range []struct {
+		v    string
+		want time.Duration
+		bad  bool
+	}{
+		{"", 30 * time.Second, false},
+		{"off", 0, false},
+		{"0", 0, false},
+		{"5m", 5 * time.Minute, false},
+		{"1s", time.Second, false},
+		{"500ms", 0, true},
+		{"soon", 0, true},
+	} {
+		e := foiEnvConfig(func(k string) string { return map[string]string{"TOWNHALL_FOI_FOLLOW": tt.v}[k] })
+		if (e.FollowErr != nil) != tt.bad || (!tt.bad && e.Follow != tt.want) {
+			t.Errorf("TOWNHALL_FOI_FOLLOW=%q: %v, %v; want %v (bad %v)", tt.v, e.Follow, e.FollowErr, tt.want, tt.bad)
+		}
+	}
+}
