@@ -102,6 +102,10 @@ type Hybrid struct {
 	// PriorDepth is how many times Depth each arm fetches when Prior is
 	// set; 0 means 3.
 	PriorDepth int
+	// Copies makes each arm, when Prior is set, find copies among its
+	// candidates (Prior.Copies, read through Chunks) before weighing them:
+	// the canonical copy takes the best score of its group.
+	Copies bool
 }
 
 var _ Searcher = (*Hybrid)(nil)
@@ -131,8 +135,12 @@ func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
 		if pd <= 0 {
 			pd = 3
 		}
-		kw = &Prior{Searcher: kw, Depth: pd, Weight: h.Prior}
-		vec = &Prior{Searcher: vec, Depth: pd, Weight: h.Prior}
+		var copies ChunkGetter
+		if h.Copies {
+			copies = h.Chunks
+		}
+		kw = &Prior{Searcher: kw, Depth: pd, Weight: h.Prior, Copies: copies}
+		vec = &Prior{Searcher: vec, Depth: pd, Weight: h.Prior, Copies: copies}
 	}
 	vc := make(chan res, 1)
 	go func() {

@@ -24,6 +24,13 @@ type Prior struct {
 	// Chunks, if set, lets Prior ask for bare hits and fetch only the
 	// chunks it returns; Weight then sees hits with only IDs set.
 	Chunks ChunkGetter
+	// Copies, if set, is read to find copies among the first limit
+	// documents fetched, before they are weighed (same title, mostly the
+	// same words: a page and its export). The copy with the greatest
+	// weight, the primary source over a secondary one, takes the best
+	// score of its group, so the canonical copy keeps the better of their
+	// ranks rather than losing the evidence its copy gathered.
+	Copies ChunkGetter
 }
 
 var _ Searcher = (*Prior)(nil)
@@ -43,8 +50,17 @@ func (p *Prior) Search(ctx context.Context, q Query) ([]Hit, error) {
 		return nil, err
 	}
 	weight := p.Weight(q)
+	ws := make([]float64, len(hits))
 	for i := range hits {
-		hits[i].Score *= weight(hits[i])
+		ws[i] = weight(hits[i])
+	}
+	if p.Copies != nil {
+		if err := lendToCanonical(ctx, p.Copies, hits, ws, limit); err != nil {
+			return nil, err
+		}
+	}
+	for i := range hits {
+		hits[i].Score *= ws[i]
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	hits = Dedupe(hits, limit, q.PerDocument)

@@ -57,8 +57,10 @@ func openRetrieval(ctx context.Context, se storeEnv, manifestPath, dataDir strin
 		// (PriorSearcher) the reranker helps on both the development and
 		// the held-out suites; re-reading 15 documents instead of 30 ranks
 		// the same and keeps hybrid latency within a fifth of the round-1
-		// figure (docs/retrieval.md).
-		st, err := local.Open(dataDir, local.Options{Embed: emb, EmbedderID: embedderID, Dim: dim, Rerank: true, RerankDepth: 15})
+		// figure (docs/retrieval.md). Copies: a page's export or copy that
+		// an arm ranks above the page lends the page its score before the
+		// priors demote the copy (round 3 in docs/retrieval.md).
+		st, err := local.Open(dataDir, local.Options{Embed: emb, EmbedderID: embedderID, Dim: dim, Rerank: true, RerankDepth: 15, Copies: true})
 		if err != nil {
 			return nil, fmt.Errorf("open index %s: %w", dataDir, err)
 		}

@@ -58,6 +58,11 @@ type Options struct {
 	// PriorDepth is how many times its fusion depth each arm fetches for
 	// the source priors to choose from (PriorSearcher); 0 means 3.
 	PriorDepth int
+	// Copies makes PriorSearcher's arms find copies among their
+	// candidates before the source priors weigh them
+	// (retrieval.Hybrid.Copies): the canonical copy takes the best score
+	// of its group.
+	Copies bool
 	// RerankDepth is how many fused documents are re-read; 0 means 30.
 	RerankDepth int
 	// RerankWeights weight the reranker's features; the zero value means
@@ -228,7 +233,7 @@ func (s *Store) hybrid(prior func(retrieval.Query) func(retrieval.Hit) float64) 
 	if k == 0 {
 		k = 10
 	}
-	return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, K: k, Chunks: s.keyword, Prior: prior, PriorDepth: s.opt.PriorDepth}
+	return &retrieval.Hybrid{Keyword: kw, Vector: v, VectorWeight: vw, K: k, Chunks: s.keyword, Prior: prior, PriorDepth: s.opt.PriorDepth, Copies: s.opt.Copies}
 }
 
 // Reranker returns the hybrid retriever with reranking, whatever
