@@ -27,8 +27,10 @@ import (
 // a second machine would): its search index is built from PostgreSQL, the
 // API finds a disclosure and its page opens. A republication with a
 // censor rule made from the first folder reaches the running portal's
-// search (TOWNHALL_FOI_FOLLOW). A request submitted through the form is
-// in PostgreSQL and on the officers' case list.
+// search (TOWNHALL_FOI_FOLLOW). An officer's rule saved and published in
+// the redaction preview is in PostgreSQL with its audit, and out of the
+// search. A request submitted through the form is in PostgreSQL and on
+// the officers' case list.
 func TestPostgresFOIPortal(t *testing.T) {
 	ctx := context.Background()
 	vars := pgTestVars(t)
@@ -117,6 +119,44 @@ func TestPostgresFOIPortal(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// An officer removes a word from one disclosure in the redaction
+	// preview: the rule, the publication and its audit go to PostgreSQL.
+	const mayors = "foi/requests/mayors_car_costs.json"
+	if r := apiSearch("chauffeur"); r.Total == 0 {
+		t.Fatal("no disclosure says chauffeur before the officer's rule; the test needs one")
+	}
+	for _, action := range []string{"save", "publish"} {
+		res, err := http.PostForm(base+"/foi/cases/redaction", url.Values{"id": {mayors}, "action": {action},
+			"pattern": {"chauffeur"}, "replacement": {"[removed]"}, "comment": {"test"}, "actor": {"ann"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("redaction preview %s: status %d", action, res.StatusCode)
+		}
+	}
+	rules, err := st.FindRules(ctx, foi.RuleFilter{DisclosureID: mayors})
+	if err != nil || len(rules) != 2 || rules[1].Pattern != "chauffeur" || rules[1].DisclosureID != mayors {
+		t.Fatalf("rules in PostgreSQL = %+v (%v), want the Riverside rule and the officer's", rules, err)
+	}
+	if d, err := st.FindDisclosureByID(ctx, mayors); err != nil || strings.Contains(d.RequestText+d.ResponseText, "chauffeur") {
+		t.Errorf("published disclosure in PostgreSQL still says chauffeur (%v)", err)
+	}
+	trail, err := st.FindRedactions(ctx, mayors)
+	byRule = 0
+	for _, r := range trail {
+		if r.RuleID == rules[1].ID {
+			byRule++
+		}
+	}
+	if err != nil || byRule == 0 {
+		t.Errorf("audit trail of %s has no entry for the officer's rule (%d entries, %v)", mayors, len(trail), err)
+	}
+	if r := apiSearch("chauffeur"); r.Total != 0 {
+		t.Errorf("the portal still finds chauffeur in %d disclosures after the officer published", r.Total)
+	}
+
 	page := getBody(t, base+"/foi/disclosures/foi/requests/mayors_car_costs.json")
 	if !strings.Contains(strings.ToLower(page), "mayor") {
 		t.Errorf("disclosure page does not show the disclosure:\n%.400s", page)
