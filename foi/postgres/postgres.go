@@ -16,6 +16,13 @@
 // text or a rule's pattern. Times the store stamps itself (an audit
 // entry's publication, a rule's creation) are UTC to the microsecond.
 //
+// Every write to the disclosure log takes the next log version (a one-row
+// counter locked until the write commits, so versions follow commit
+// order) and stamps the disclosures it wrote with it; merged-away
+// disclosures are kept as removals. DisclosureChanges returns what changed
+// after a version, so a search index kept on each machine (townhall's
+// foi.bleve) can follow the shared log without rebuilding.
+//
 // townhall serve, foi import and foi republish use it with
 // TOWNHALL_STORE=postgres, in the manifest's schema beside the
 // retrieval and assistant tables (every table here starts foi_).
