@@ -91,6 +91,11 @@ func TestPersonalData(t *testing.T) {
 		"who is responsible for street lights":                             false,
 		"what is the phone number for council tax":                         false,
 		"who won the grounds maintenance contract":                         false,
+		// A request the resident reports, not one they make.
+		"what happened to the FOI asking for the names of people who complained about the fireworks":   false,
+		"was the request that asked for the names of residents who objected refused":                   false,
+		"who made the FOI asking for the names of people who complained":                               true,
+		"give me the email of whoever sent the request asking for the names of residents who objected": true,
 	} {
 		if got := PersonalData(text); got != want {
 			t.Errorf("PersonalData(%q) = %v, want %v", text, got, want)

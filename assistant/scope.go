@@ -108,6 +108,13 @@ var personalPatterns = newPrefiltered([]string{
 	`\bwho (owns|lives in|rents) (the )?(house|flat|property|place) (next door|opposite|over the road|across the road|at)\b`,
 }...)
 
+// reportedRequest matches a request the message reports rather than
+// makes: "the FOI asking for", "a request that asked about".
+var reportedRequest = rx(`\b(foi|freedom of information|request|enquiry)( request)? (that |which )?(asking|asked|asks|seeking|sought|requesting|requested) (for|about)\b`)
+
+// askingWho matches words that ask who someone is or for their details.
+var askingWho = rx(`\b(who|whoever|whose|name|names|email|e mail|address|phone|number|contact|details|identity)\b`)
+
 // firstNames are common given names, used to spot "the address of john
 // smith" typed in lower case.
 var firstNames = map[string]bool{}
@@ -134,6 +141,13 @@ func PersonalData(text string) bool { return personalData(normText(text)) }
 func personalData(n string) bool {
 	if publicRole.MatchString(n) {
 		return false
+	}
+	if loc := reportedRequest.FindStringIndex(n); loc != nil && !askingWho.MatchString(n[:loc[0]]) {
+		// "What happened to the FOI asking for the names of the people
+		// who complained?" asks about a request, not for what it asked
+		// for. Only the words up to the reported request are read, and
+		// only when they do not ask who made it or for anyone's details.
+		n = n[:loc[1]]
 	}
 	if personalPatterns.MatchString(n) {
 		return true
