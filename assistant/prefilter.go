@@ -109,6 +109,20 @@ func (p *prefiltered) First(s string, accept func(rule int) bool) int {
 	return -1
 }
 
+// mayMatch reports whether s holds the literals some branch needs, without
+// running any regexp: false means no branch matches s. Nor does any
+// branch match a text made from s by blanking bytes to spaces, when no
+// literal holds a space (a blank cannot make a letter).
+func (p *prefiltered) mayMatch(s string) bool {
+	found := p.scan(s)
+	for _, b := range p.branches {
+		if met(b.need, found) {
+			return true
+		}
+	}
+	return false
+}
+
 // topAlternatives splits a pattern at each "|" outside parentheses and
 // character classes. A pattern with none comes back whole.
 func topAlternatives(pat string) []string {

@@ -118,7 +118,8 @@ func TestRequiredSets(t *testing.T) {
 }
 
 // TestRuleSetsAgreeWithRegexps checks the prefiltered rule sets the router
-// uses (emergencies, out-of-scope topics, personal data, council topics)
+// uses (emergencies, out-of-scope topics, personal data, council topics,
+// services)
 // against running each rule's own regexp in order, as the router did
 // before they were prefiltered: on the router's training examples, the
 // demo suites' turns, the shared development suite's when present, and
@@ -132,6 +133,8 @@ func TestRuleSetsAgreeWithRegexps(t *testing.T) {
 		"who made the FOI request about my house", "what is john smith's address", "is mr jones on benefits",
 		"what's the councillor's email", "where does she live", "tell me a joke", "recipe for a sponge cake",
 		"report benefit fraud, my neighbour works cash in hand", "bins", "", "a", "fire",
+		"a burnt out car dumped on our road", "my bin wasn't collected", "someone left a mattress outside number 4",
+		"loud music all night", "street light out on Elm Road", "there's a pothole on the high street",
 	}
 	ex, err := Examples()
 	if err != nil {
@@ -162,7 +165,10 @@ func TestRuleSetsAgreeWithRegexps(t *testing.T) {
 		}
 		return -1
 	}
-	var emergencyRes, scopeRes []*regexp.Regexp
+	var emergencyRes, scopeRes, serviceRes []*regexp.Regexp
+	for _, p := range servicePatterns {
+		serviceRes = append(serviceRes, p.re)
+	}
 	for _, p := range emergencyPatterns {
 		emergencyRes = append(emergencyRes, p.re)
 	}
@@ -171,6 +177,7 @@ func TestRuleSetsAgreeWithRegexps(t *testing.T) {
 	}
 	personalRe := regexp.MustCompile(strings.Join(sourcesOf(personalPatterns), "|"))
 	councilRe := regexp.MustCompile(strings.Join(sourcesOf(councilTopic), "|"))
+	unsupportedRe := regexp.MustCompile(strings.Join(sourcesOf(unsupportedReport), "|"))
 	hits := map[string]int{}
 	for _, s := range texts {
 		n := normText(s)
@@ -185,6 +192,8 @@ func TestRuleSetsAgreeWithRegexps(t *testing.T) {
 			{"out of scope", outOfScopeRules.First(n, nil), firstOf(scopeRes, n, nil)},
 			{"personal", b2i(personalPatterns.MatchString(n)), b2i(personalRe.MatchString(n))},
 			{"council topic", b2i(councilTopic.MatchString(n)), b2i(councilRe.MatchString(n))},
+			{"service", serviceRules.First(n, nil), firstOf(serviceRes, n, nil)},
+			{"unsupported report", b2i(unsupportedReport.MatchString(n)), b2i(unsupportedRe.MatchString(n))},
 		} {
 			if c.got != c.want {
 				t.Errorf("%s rules on %q: got %d, want %d", c.name, n, c.got, c.want)
@@ -194,7 +203,7 @@ func TestRuleSetsAgreeWithRegexps(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"emergency", "out of scope", "personal", "council topic"} {
+	for _, name := range []string{"emergency", "out of scope", "personal", "council topic", "service", "unsupported report"} {
 		if hits[name] < 5 {
 			t.Errorf("%s rules match only %d of %d texts: the comparison tests too little", name, hits[name], len(texts))
 		}
@@ -248,6 +257,7 @@ func TestTopAlternatives(t *testing.T) {
 	}{
 		{"emergency", emergencyRules, sources(emergencyPatterns, func(p emergencyPattern) *regexp.Regexp { return p.re })},
 		{"out of scope", outOfScopeRules, sources(outOfScope, func(r scopeRule) *regexp.Regexp { return r.re })},
+		{"service", serviceRules, sources(servicePatterns, func(p servicePattern) *regexp.Regexp { return p.re })},
 		{"document", documentPatterns, append(append([]string(nil), questionPatterns...), documentOnlyPatterns...)},
 	} {
 		if diff := cmp.Diff(c.want, sourcesOf(c.p)); diff != "" {

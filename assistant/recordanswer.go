@@ -31,6 +31,9 @@ func (a *Records) AnswerRecords(ctx context.Context, question string) (*Draft, b
 	if a == nil || a.Store == nil || len(question) > MaxMessageBytes {
 		return nil, false, nil
 	}
+	if !recordCues.mayMatch(strings.ToLower(question)) {
+		return nil, false, nil // kind would be "": no word of paying or contracts
+	}
 	now := time.Now
 	if a.Now != nil {
 		now = a.Now

@@ -36,7 +36,11 @@ type recordQuestion struct {
 var (
 	recReContract = regexp.MustCompile(`\b(contracts?|tenders?|tendered|procurement|awarded|award|won|framework|contractors?)\b`)
 	recRePayment  = regexp.MustCompile(`\b(pay|paid|pays|paying|payments?|spend|spent|spending|invoices?|invoiced|expenditure|transactions?)\b`)
-	recReAwarded  = regexp.MustCompile(`\b(awarded|award|won|win|let)\b`)
+	// recordCues holds the words of recReContract and recRePayment: a
+	// question with none of them has no record kind, and is not parsed.
+	// The parser only blanks spans, which cannot add a word.
+	recordCues   = newPrefiltered(recReContract.String(), recRePayment.String())
+	recReAwarded = regexp.MustCompile(`\b(awarded|award|won|win|let)\b`)
 	// rePaymentsWord marks a question about payments in general, not
 	// about spending on a subject ("total payments in March 2017").
 	// reResidentPays marks a resident's own payment ("do I pay", "I paid

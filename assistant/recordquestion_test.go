@@ -1,6 +1,9 @@
 package assistant
 
 import (
+	"encoding/json"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -216,5 +219,67 @@ func TestRecDisplay(t *testing.T) {
 		if got := recDisplay(in); got != want {
 			t.Errorf("recDisplay(%q): got %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestRecordCues checks that AnswerRecords' early exit never skips a
+// question with a record kind: recordCues may match every question whose
+// parse has one (the demo and dev suites' turns, the router's examples and
+// record questions with their words glued to blanked spans), and no cue
+// literal holds a space, which a blanked span could supply.
+func TestRecordCues(t *testing.T) {
+	for _, ls := range recordCues.lits {
+		for _, l := range ls {
+			if strings.ContainsAny(l.s, " \t") {
+				t.Errorf("cue literal %q holds a space", l.s)
+			}
+		}
+	}
+	for _, l := range recordCues.short {
+		if strings.ContainsAny(l.s, " \t") {
+			t.Errorf("cue literal %q holds a space", l.s)
+		}
+	}
+	texts := []string{
+		"how much did we pay Acme in March 2017?", "contracts awarded to Veolia", "total payments in 2019",
+		"£500paid to Acme", "spend over £500 list", "who won the waste contract?", "invoices from Capita",
+		"Contracts Finder notices", "when does the leisure contract end", "what is the bin collection day",
+		"do I pay for garden waste?", "", "pay",
+	}
+	ex, err := Examples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ex {
+		texts = append(texts, e.Text)
+	}
+	for _, path := range []string{"../testdata/demo/suite.jsonl", "../testdata/demo/heldout.jsonl", "../../shared/evals/dev.jsonl"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			var c struct{ Turns []string }
+			if json.Unmarshal([]byte(line), &c) == nil {
+				texts = append(texts, c.Turns...)
+			}
+		}
+	}
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	kinds, skipped := 0, 0
+	for _, s := range texts {
+		may := recordCues.mayMatch(strings.ToLower(s))
+		if kind := parseRecordQuestion(s, now).kind(); kind != "" {
+			kinds++
+			if !may {
+				t.Errorf("%q has kind %q but recordCues does not match", s, kind)
+			}
+		}
+		if !may {
+			skipped++
+		}
+	}
+	if kinds < 5 || skipped < 5 {
+		t.Errorf("%d texts with a record kind and %d skipped of %d: the check tests too little", kinds, skipped, len(texts))
 	}
 }

@@ -3,6 +3,7 @@ package assistant
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -139,7 +140,7 @@ func (r *OfflineRouter) route(text string, conv *Conversation) Route {
 			}
 		}
 	}
-	service := DetectService(text)
+	service := detectService(n)
 	intent := Intent(top.Label)
 	reason := ReasonClassifier
 	conf := top.P
@@ -226,10 +227,15 @@ func secondBest(pred []labelScore, not Intent, service string, foi bool) (Intent
 	return IntentAnswer, 0
 }
 
-var servicePatterns = []struct {
+// servicePattern names the service a message matching re is about.
+type servicePattern struct {
 	service string
-	re      interface{ MatchString(string) bool }
-}{
+	re      *regexp.Regexp
+}
+
+// servicePatterns run over normText(text) in order; the first match names
+// the service.
+var servicePatterns = []servicePattern{
 	{ServicePothole, rx(`\bpot ?holes?\b|\b(deep|big|huge|massive|dangerous) hole\b|\b(road|tarmac|surface)\b.{0,20}\bbreaking up\b|\bhole in the tarmac\b|\bhole in (the|our|my) (road|street|lane|pavement)|\bhole (in|on) (the )?road\b|\bcrater\b|\broad surface\b`)},
 	{ServiceStreetLight, rx(`\bstreet ?(light|lights|lamp|lamps|lighting)\b|\blamp ?posts?\b|\blampposts?\b`)},
 	{ServiceGraffiti, rx(`\bgraffiti|\bspray ?paint|\bsprayed\b|\btagged\b|\btags sprayed`)},
@@ -238,10 +244,14 @@ var servicePatterns = []struct {
 	{ServiceNoise, rx(`\bnoise\b|\bmusic\b.{0,30}\b(awake|all night|blasting|every night|till|until)\b|\b(keeping|kept|keeps) (me|us|the whole street|everyone|my kids|the baby) (up|awake)\b|\brevving\b|\balarms?\b.{0,20}\b(going off|keeps going|ringing|sounding)\b|\bnoisy\b|\bloud\b|\bbarking\b|\balarm (going off|ringing|sounding|has been)|\bracket\b|\bblasting\b|\bparties\b`)},
 }
 
+// serviceRules are servicePatterns behind one literal prefilter, in the
+// same order.
+var serviceRules = newPrefiltered(sources(servicePatterns, func(p servicePattern) *regexp.Regexp { return p.re })...)
+
 // unsupportedReport names problems residents report that have no service
 // code here; DetectService does not mistake them for one ("a burnt-out car
 // dumped on our road" is not fly-tipping).
-var unsupportedReport = rx(`\b(burnt out|burned out|abandoned|dumped|untaxed|scrap) (car|van|vehicle|caravan|motorbike|moped|lorry|trailer)s?\b|\b(car|van|vehicle|caravan|motorbike|moped|lorry|trailer)s? (has been |been |was |is )?(abandoned|dumped|burnt out|burned out|left)\b|\bdead (animal|fox|badger|cat|dog|deer|bird|pigeon)s?\b|\bdog (fouling|poo|mess)\b|\bblocked (drain|gully|gulley)s?\b|\bovergrown (hedge|tree|bush)`)
+var unsupportedReport = newPrefiltered(`\b(burnt out|burned out|abandoned|dumped|untaxed|scrap) (car|van|vehicle|caravan|motorbike|moped|lorry|trailer)s?\b|\b(car|van|vehicle|caravan|motorbike|moped|lorry|trailer)s? (has been |been |was |is )?(abandoned|dumped|burnt out|burned out|left)\b|\bdead (animal|fox|badger|cat|dog|deer|bird|pigeon)s?\b|\bdog (fouling|poo|mess)\b|\bblocked (drain|gully|gulley)s?\b|\bovergrown (hedge|tree|bush)`)
 
 // processQuestion asks how reporting or the service works, even after
 // describing a problem: "bin men missed us, is there a cut-off for
@@ -262,15 +272,15 @@ var serviceWords = map[string]string{
 }
 
 // DetectService returns the service code a message is about, or "".
-func DetectService(text string) string {
-	n := normText(text)
+func DetectService(text string) string { return detectService(normText(text)) }
+
+// detectService is DetectService on normText's output.
+func detectService(n string) string {
 	if unsupportedReport.MatchString(n) {
 		return ""
 	}
-	for _, s := range servicePatterns {
-		if s.re.MatchString(n) {
-			return s.service
-		}
+	if i := serviceRules.First(n, nil); i >= 0 {
+		return servicePatterns[i].service
 	}
 	for _, w := range strings.Fields(n) {
 		if len(w) < 6 {
