@@ -359,8 +359,8 @@ func (s *foiStores) versionFile() string { return s.indexPath + ".version" }
 // any machine), or, with no version recorded or when the counts still
 // differ afterwards, a rebuild. The version is recorded last, so an
 // update that stops half-way is redone. reset allows replacing the index
-// (before it is served); without it a rebuild puts every disclosure into
-// the index in place, and what still differs is logged.
+// and comparing the counts (before it is served); without it a rebuild
+// puts every disclosure into the index in place.
 func (s *foiStores) followLog(ctx context.Context, cl foiChangeLog, log *slog.Logger, reset bool) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
@@ -373,10 +373,10 @@ func (s *foiStores) followLog(ctx context.Context, cl foiChangeLog, log *slog.Lo
 	if err != nil {
 		return err
 	}
-	if since < 0 || version < since {
+	rebuilt := since < 0 || version < since
+	if rebuilt {
 		// No version recorded, or a database recreated since: rebuild
 		// from everything in the snapshot just read.
-		since = 0
 		if version, changed, removed, err = cl.DisclosureChanges(ctx, 0); err != nil {
 			return err
 		}
@@ -391,7 +391,7 @@ func (s *foiStores) followLog(ctx context.Context, cl foiChangeLog, log *slog.Lo
 		}
 	}
 	if len(changed) > 0 || len(removed) > 0 {
-		if since > 0 {
+		if !rebuilt {
 			log.Info("updating FOI search index from the database", "changed", len(changed), "removed", len(removed), "from", since, "to", version)
 		}
 		if err := s.index.Delete(ctx, removed); err != nil {
@@ -401,13 +401,16 @@ func (s *foiStores) followLog(ctx context.Context, cl foiChangeLog, log *slog.Lo
 			return err
 		}
 	}
+	if !reset {
+		// Serving: the counts are not compared, since another machine may
+		// have written between the snapshot and a count.
+		return writeFileAtomic(marker, []byte(strconv.FormatInt(version, 10)+"\n"))
+	}
 	want, err := cl.CountDisclosures(ctx)
 	if err != nil {
 		return err
 	}
-	if have, err := s.index.Count(); (err != nil || have != want) && !reset {
-		log.Warn("FOI search index and database disagree; restart serve to rebuild the index", "disclosures", want, "indexed", have)
-	} else if err != nil || have != want {
+	if have, err := s.index.Count(); err != nil || have != want {
 		// Out of step some other way (an index deleted by hand, written
 		// by an older build): rebuild, at a version no later than what it
 		// reads.
