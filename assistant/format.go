@@ -32,7 +32,9 @@ const (
 // Format lays out a draft for a channel and for what the resident has told
 // us about themselves, and returns the text with the citations it
 // numbers (renumbered 1, 2, ... in order of first use; consecutive
-// sentences from one source share a number).
+// sentences citing the same sources share a paragraph and its markers).
+// A sentence shows up to three of its sources ("[1][2]" for a sentence
+// two pages state).
 //
 //   - web: plain text, one paragraph per source ending in its "[n]"
 //     marker, then a "Sources:" list of "[n] Title: URL" lines; the web

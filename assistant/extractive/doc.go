@@ -45,7 +45,11 @@
 // early once every kind of fact asked for is in and weak units would only
 // add reading. Units are quoted as written, so numbers, times, amounts and
 // phone numbers are never altered, and each carries a citation to its
-// document (and PDF page). Sentences are ordered by document, then page
+// document (and PDF page). A sentence also cites the best-ranked other
+// document read that states the same figures in parts about the question
+// (two figures or more, or one of four significant digits or more: "£21"
+// and "10 working days", "£584,501,000"), so that a street party page
+// quoting a licence fee cites the licence page too. Sentences are ordered by document, then page
 // order, so consecutive sentences from one source share its number.
 // Salutations, sign-offs, postal addresses of FOI letters and the names
 // of attached files are left out, so requesters' names are not quoted; footers repeated across
