@@ -4,11 +4,12 @@
 //
 // Usage:
 //
-//	townhall ingest -manifest FILE [-data DIR] [-force]
-//	townhall search -manifest FILE [-data DIR] [-n 10] [-kind KIND] [-retriever hybrid|bm25|vector] QUERY
-//	townhall eval   -suite FILE -manifest FILE -json OUT [-retriever hybrid|bm25|vector]
-//	townhall serve  -addr HOST:PORT -manifest FILE [-data DIR] [-foi-db FILE]
-//	townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files]
+//	townhall ingest -manifest FILE [-data DIR] [-force] [-store local|postgres]
+//	townhall search -manifest FILE [-data DIR] [-n 10] [-kind KIND] [-retriever hybrid|bm25|vector] [-store ...] QUERY
+//	townhall eval   -suite FILE -manifest FILE -json OUT [-retriever hybrid|bm25|vector] [-store ...]
+//	townhall serve  -addr HOST:PORT -manifest FILE [-data DIR] [-foi-db FILE] [-store ...]
+//	townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files] [-store ...]
+//	townhall foi republish [-manifest FILE | -db FILE] [-dry-run] [-store ...]
 //	townhall messaging status|dead|show|requeue [-manifest FILE] [-data DIR] [-db FILE] [[inbound|outbound] ID]
 //
 // Only this package reads flags and the environment; everything else is
