@@ -44,6 +44,7 @@ var procedureCues = regexp.MustCompile(strings.Join([]string{
 	`\binternal review\b`,
 	`\binformation commissioner\b`,
 	`\bico\.org\.uk\b`,
+	`\b(to|with|from) the ico\b`,
 	`\bdo not hesitate to contact\b`,
 	`\bif you have any (further )?(queries|questions)\b`,
 	`\bunhappy with the (response|way)\b`,
@@ -72,7 +73,7 @@ var procedureCues = regexp.MustCompile(strings.Join([]string{
 var procedureHints = []string{"thank you", "acknowledge", "confirm", "received on", "been", "dealt with", "respond", "reference number",
 	"licen", "ogl", "re-us", "reus", "attribution", "public sector information", "review", "commissioner", "ico.",
 	"hesitate", "queries", "reply", "questions", "unhappy", "dissatisfied", "attachments", "intended solely", "misdirected",
-	"virus", "protectively", "please find", "apologi", "set out below", "provide", "process", "name", "attached"}
+	"virus", "protectively", "please find", "apologi", "set out below", "provide", "process", "name", "attached", "the ico"}
 
 // foiProcedure reports FOI process text that answers nothing.
 func foiProcedure(text string) bool {

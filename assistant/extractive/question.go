@@ -21,6 +21,7 @@ const (
 	factCount                    // how many: any figure
 	factOrg                      // who: Gloucestershire County Council, Greenway Ltd
 	factPlace                    // where: Hempsted Lane, GL2 5JQ; Central Library
+	factReason                   // why: because ..., the exemption in section 22
 	numFactKinds
 	// factFree is "free" or "no charge": an answer to "does it cost
 	// anything?", but only half an answer to "how much is it?". It is
@@ -29,7 +30,7 @@ const (
 )
 
 // factSet is a set of fact kinds.
-type factSet uint8
+type factSet uint16
 
 func (s factSet) has(k factKind) bool { return s&(1<<k) != 0 }
 
@@ -98,6 +99,7 @@ var cueWords = map[factKind][]string{
 	factCount:    {"number", "total"},
 	factOrg:      {"company", "companies", "firm", "firms", "organisation", "organization", "contractor", "supplier", "responsible"},
 	factPlace:    {"address", "location", "located", "nearest"},
+	factReason:   {"why", "reason", "reasons"},
 }
 
 // askCues say which facts a (lower-cased) question asks for. They are general question
@@ -110,6 +112,7 @@ var askCues = [numFactKinds]*regexp.Regexp{
 	factCount:    regexp.MustCompile(`\bhow many\b|\bnumber of\b|\btotal\b|\bhow often\b|\bwhat percentage\b`),
 	factOrg:      regexp.MustCompile(`\bwho (do|should|can|will|does|did|is|are|was|runs|run|won|collects|owns|manages|decides|deals|handles)\b|\bwho('s| is) responsible\b|\bwhich (company|companies|firm|firms|organisation|organization|contractor|supplier|council|department|team|body)\b`),
 	factPlace:    regexp.MustCompile(`\bwhere('s| (is|are|can|could|do|does|should|will|would|to))\b|^where\b|\b(what|which)('s| is) the address\b|\baddress (of|for)\b|\bnearest\b|\bwhere (abouts|about)\b|\bwhat location\b|\bis located\b`),
+	factReason:   regexp.MustCompile(`^\W*(so |but |and )?why\b|^\W*what (was|is) the reason\b|^\W*for what reason\b`),
 }
 
 // whoToCall matches "who do I ring", which asks for a phone number.
@@ -260,7 +263,7 @@ func parseQuestion(text string) question {
 	if whyAsked.MatchString(strings.ToLower(text)) {
 		// "Why can't the council say how much it spends on potholes?"
 		// asks for a reason; the amount is what it is about.
-		q.asks = 0
+		q.asks = 1 << factReason
 	}
 	q.aboutRequests = aboutRequests.MatchString(text)
 	q.years = yearsIn(text, true)
@@ -300,6 +303,7 @@ var askHints = [numFactKinds][]string{
 	factCount:    {"how many", "number of", "total", "how often", "percentage"},
 	factOrg:      {"who", "which"},
 	factPlace:    {"where", "address", "nearest", "locat"},
+	factReason:   {"why", "reason"},
 }
 
 // asksIn returns the kinds of fact text asks for.
@@ -359,8 +363,19 @@ func factsIn(text string) factSet {
 	if hinted(text, orgHints) && orgName.MatchString(text) {
 		s |= 1 << factOrg
 	}
+	if hinted(lower, reasonHints) && reasonRx.MatchString(lower) {
+		s |= 1 << factReason
+	}
 	return s
 }
+
+// reasonRx finds a reason given: "because", "due to", an exemption or
+// the section of the Act it is under, information withheld, a cost limit
+// exceeded, "as it is ...".
+var reasonRx = regexp.MustCompile(`\bbecause\b|\bdue to\b|\bowing to\b|\bexempt(ion|ions|ed)?\b|\bsection \d+|\bs\. ?\d{2}\b|\breasons? (is|was|for|why)\b|\bwithheld\b|\bexceed(s|ed)? the (appropriate |cost )?limit\b|\bas (it|this|they) (is|are|was|were|would|falls?|has|have)\b`)
+
+// reasonHints hold a substring of every reason reasonRx finds.
+var reasonHints = []string{"because", "due to", "owing", "exempt", "section", "s.", "reason", "withheld", "exceed", "as it", "as this", "as they"}
 
 // orgName finds the name of an organisation: capitalised words ending in
 // a word that says what sort of body it is.

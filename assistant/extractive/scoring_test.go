@@ -111,7 +111,10 @@ func TestAsksIn(t *testing.T) {
 		{"how many fines were issued?", []factKind{factCount}},
 		{"who do we apply to for a road closure?", []factKind{factOrg}},
 		// A reason is asked for, not the amount it is about.
-		{"why can't the council say how much it spends on potholes?", nil},
+		{"why can't the council say how much it spends on potholes?", []factKind{factReason}},
+		// A "why" after another question is one part of it: the facts
+		// asked for first lead.
+		{"how many cameras are there, and why won't you say where?", []factKind{factCount}},
 		{"which company collects the bins?", []factKind{factOrg}},
 		{"where is the nearest recycling centre?", []factKind{factPlace}},
 		{"what's the address of the register office?", []factKind{factPlace}},
@@ -142,6 +145,9 @@ func TestFactsIn(t *testing.T) {
 		{text: "The contract went to Greenway Environmental Services Ltd.", want: factOrg, not: factPhone},
 		{text: "The tip is at Hempsted Lane, Gloucester GL2 5JQ.", want: factPlace, not: factPhone},
 		{text: "Bring it to 12 Market Street on weekdays.", want: factPlace, not: factAmount},
+		{text: "The information is withheld under section 22 as it is intended for future publication.", want: factReason, not: factAmount},
+		{text: "This is because complying would exceed the appropriate limit of £450.", want: factReason, not: factPhone},
+		{text: "A permit lasts 12 months from the day you buy it.", want: factDuration, not: factReason},
 	}
 	for _, tt := range tests {
 		got := factsIn(tt.text)
@@ -176,6 +182,9 @@ func TestFOIProcedure(t *testing.T) {
 		{"We acknowledge your emails of 3 and 7 May 2024 asking about this request.", true},
 		{"I confirm receipt of your request for information.", true},
 		{"We can confirm that 1,896 abandoned vehicles were reported.", false},
+		{"All correspondence to the ICO must quote the council's reference number.", true},
+		{"You may complain to the ICO.", true},
+		{"Section 22 provides an exemption for information intended for future publication.", false},
 	}
 	for _, tt := range tests {
 		if got := foiProcedure(tt.text); got != tt.want {
@@ -533,5 +542,25 @@ func TestTermsOfDates(t *testing.T) {
 	}
 	if q := set(termsOf("my daughter is 10 months old")); !q["10"] || !q["month"] {
 		t.Errorf("question terms %v, want 10 and month", q)
+	}
+}
+
+// A question opening with "why" is answered by the sentence giving the
+// reason, though it shares few of the question's words.
+func TestComposeAnswersWhyWithTheReason(t *testing.T) {
+	response := corpus.Chunk{
+		ID: corpus.ChunkID("foi/library-returns.txt", 0), DocID: "foi/library-returns.txt", Kind: corpus.KindFOI,
+		Title: "Library statistics return", URL: "https://www.example.gov.uk/foi/library-returns",
+		Text: "Barfield Council sends its library statistics return to CIPFA every year. " +
+			"The library statistics return counts loans, visits and library staff. " +
+			"CIPFA checks every library statistics return from each council. " +
+			"Barfield library statistics go back to 2010. " +
+			"Library returns from other councils are on the CIPFA website. " +
+			"Barfield Council runs 12 libraries. " +
+			"The figures will be published by CIPFA in January, so they are exempt until then.",
+	}
+	d := compose(t, New(Options{}), "why did barfield council refuse the FOI for their library statistics return?", hits(response))
+	if text := answerText(d); !strings.Contains(text, "exempt until then") {
+		t.Errorf("answer lacks the reason: %q", text)
 	}
 }
