@@ -269,8 +269,8 @@ func (e *ungroundedError) Error() string {
 }
 func (e *ungroundedError) Unwrap() error { return assistant.ErrUngrounded }
 
-// expand adds the other sections of the top documents after each
-// document's last hit, and reads a whole-document hit ("docID~all", whose
+// expand adds the other sections of the top documents (table rows,
+// which have none, left out) after each document's last hit, and reads a whole-document hit ("docID~all", whose
 // text is flattened) as its sections, when a ChunkGetter is set. PDF
 // pages are left as retrieved, since each page is cited on its own.
 func (c *Composer) expand(ctx context.Context, hits []retrieval.Hit) ([]retrieval.Hit, error) {
@@ -283,6 +283,13 @@ func (c *Composer) expand(ctx context.Context, hits []retrieval.Hit) ([]retrieva
 		have[h.Chunk.ID] = true
 		d := h.Chunk.DocID
 		if h.Chunk.Page > 0 || slices.Contains(docs, d) {
+			continue
+		}
+		if strings.Contains(d, "#row-") {
+			// A table row ("log.csv#row-107") is one chunk: there is
+			// nothing more of it to read, and it must not take the place
+			// of a page or thread ranked after it (four disclosure log
+			// rows kept a request thread's response from being read).
 			continue
 		}
 		if len(docs) < c.opt.ExpandDocs || strings.HasSuffix(h.Chunk.ID, retrieval.WholeDocSuffix) && len(docs) < c.opt.ExpandDocs+2 {

@@ -3,6 +3,7 @@ package extractive
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -252,6 +253,26 @@ func TestComposeReadsTheRestOfTheTopDocument(t *testing.T) {
 	}
 	if with.Citations[0].DocID != bulkyID {
 		t.Errorf("cites %+v, want the bulky waste page first", with.Citations)
+	}
+}
+
+// Table rows ranked first do not use up the documents read whole: the
+// page after them is read too.
+func TestComposeReadsThePageAfterTableRows(t *testing.T) {
+	store := retrievaltest.NewKeyword()
+	if err := store.Put(context.Background(), []corpus.Chunk{bulkyPrices, bulkyWhen, bulkyItems}); err != nil {
+		t.Fatal(err)
+	}
+	var h []retrieval.Hit
+	for i := range 3 {
+		row := chunk(fmt.Sprintf("spending/payments.csv#row-%d", i+1), 0, "Payment to Vale Waste Ltd", "https://www.example.gov.uk/spending",
+			nil, fmt.Sprintf("Supplier: Vale Waste Ltd; Service: Bulky waste collection; Amount: £%d,120.00", i+2))
+		h = append(h, retrieval.Hit{Chunk: row, Score: 1 / float64(i+1)})
+	}
+	h = append(h, retrieval.Hit{Chunk: bulkyPrices, Score: 0.2})
+	d := compose(t, New(Options{Chunks: store}), "how long until you collect a bulky waste booking?", h)
+	if !strings.Contains(answerText(d), "10 working days") {
+		t.Errorf("answer lacks \"10 working days\" from the page's other section: %q", answerText(d))
 	}
 }
 
