@@ -19,7 +19,8 @@
 // number for "who do I ring", a name for "who do we apply to", a figure
 // for "how many", a postcode or street address for "where") is weighed
 // as a term of its own, so "Price: £45" answers "what does it cost"; a
-// question opening with "why" asks for a reason, not an amount or date.
+// question opening with "why" asks for a reason ("because ...", "the
+// exemption in section 22 ..."), not an amount or date.
 // When the question names years, a unit naming only other years weighs
 // half. The heading a unit sits under and the
 // units beside it count for less than its own words; a fact counts only
@@ -38,7 +39,7 @@
 // and the pair's facts are its answer's.
 //
 // With a ChunkGetter it also reads the other sections of the top three
-// documents, since the fact asked for is often in a section retrieval did
+// documents (table rows, which have none, are passed over), since the fact asked for is often in a section retrieval did
 // not return. It then picks a few short units greedily, each adding
 // question terms or facts the others lack and not repeating them (MMR),
 // preferring the first documents so the answer reads as one; it stops
