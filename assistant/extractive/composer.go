@@ -403,6 +403,11 @@ func (c *Composer) candidates(hits []retrieval.Hit) []*unit {
 			out = append(out, u)
 		}
 	}
+	// A response that repeats its thread's request ("Thank you for your
+	// request for information concerning Please could I request ...")
+	// quotes what was asked, not what it answers: it is read as the
+	// request.
+	markQuotedRequests(hits, out)
 	// A sentence repeated in another document is a footer or disclaimer,
 	// unless the two documents share many sentences: then one is a copy
 	// of the other (a page and its export in a site's search index), and

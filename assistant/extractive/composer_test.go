@@ -398,3 +398,49 @@ func TestComposeReadsWholeDocumentHitsAsSections(t *testing.T) {
 		t.Errorf("sentences %+v lack the band D row on its own", d.Sentences)
 	}
 }
+
+func TestComposeReadsARestatedRequestAsTheRequest(t *testing.T) {
+	// A response that repeats the request word for word before its answer:
+	// the repeat matches the question as well as the request does, but
+	// only the answer answers it.
+	request := corpus.Chunk{
+		ID: "foi/requests/gritters.html~1", DocID: "foi/requests/gritters.html", Kind: corpus.KindFOI,
+		Title: "Gritter fleet", URL: "https://www.whatdotheyknow.com/request/gritter_fleet",
+		Headings: []string{"Request by A Requester, 2 May 2024"},
+		Text:     "Dear Example Borough Council,\n\nPlease could you send me a list of every gritter lorry the council owns, with its age.\n\nYours faithfully,\n\nA Requester",
+	}
+	response := request
+	response.ID = "foi/requests/gritters.html~2"
+	response.Headings = []string{"Response from Information Governance, 30 May 2024"}
+	response.Text = "Dear A Requester\n\nThank you for your request for information concerning\n\n" +
+		"Please could you send me a list of every gritter lorry the council owns, with its age..\n\n" +
+		"Unfortunately we do not hold this information, because the gritters are leased.\n\nInformation Governance Team"
+	h := hits(request, response)
+	units := New(Options{}).candidates(h)
+	var restated, answer *unit
+	for _, u := range units {
+		switch {
+		case u.hit == 1 && strings.HasPrefix(u.text, "Please could you send me"):
+			restated = u
+		case strings.HasPrefix(u.text, "Unfortunately"):
+			answer = u
+		}
+	}
+	if restated == nil || answer == nil {
+		var texts []string
+		for _, u := range units {
+			texts = append(texts, u.text)
+		}
+		t.Fatalf("units lack the restated request or the answer: %q", texts)
+	}
+	if !restated.request || answer.request {
+		t.Errorf("restated request marked %v, answer marked %v; want true, false", restated.request, answer.request)
+	}
+	text := answerText(compose(t, New(Options{}), "did the council ever give out the FOI list of its gritter lorries?", h))
+	if !strings.Contains(text, "we do not hold this information") {
+		t.Errorf("answer lacks the response's outcome: %q", text)
+	}
+	if strings.Contains(text, "Please could you send me") {
+		t.Errorf("answer quotes the request: %q", text)
+	}
+}

@@ -20,7 +20,10 @@
 // for "how many", a postcode or street address for "where") is weighed
 // as a term of its own, so "Price: £45" answers "what does it cost"; a
 // question opening with "why" asks for a reason ("because ...", "the
-// exemption in section 22 ..."), not an amount or date.
+// exemption in section 22 ..."), not an amount or date; a yes/no question
+// about a request ("did the ministry ever hand one out?", "what happened
+// to the FOI ...?") asks for its outcome ("not held", "we do not hold",
+// "refused", "withheld", "please find attached").
 // When the question names years, a unit naming only other years weighs
 // half. The heading a unit sits under and the
 // units beside it count for less than its own words; a fact counts only
@@ -34,6 +37,9 @@
 // licences, review rights), request sections and disclosure log entries
 // count for little unless the question is about requests, as does text
 // about the page itself ("Learn about ...", "This page provides ...").
+// A response's sentence found in its thread's request ("Thank you for
+// your request concerning Please could I request ...") is read as the
+// request.
 // In a response, a question is shown with the answer set out under it as
 // the response lays them out ("How many were sent out in 2022? 35247"),
 // and the pair's facts are its answer's.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/retrieval"
 )
 
 // This file reads FOI threads: a request, the authority's
@@ -137,4 +138,48 @@ func trimRequest(q string) string {
 		return capitalise(q[loc[1]:])
 	}
 	return q
+}
+
+// quotedRequestWords is the fewest words a response's sentence must have
+// for its repeating the request to count: "Yours faithfully" and "e.g."
+// are in both by chance.
+const quotedRequestWords = 6
+
+// markQuotedRequests marks as request text the units of an FOI thread's
+// other sections whose words are all in the thread's request or
+// follow-ups, as read (the same document's request sections among hits).
+// Responses restate the request, often word for word, before they answer
+// it; the restatement matches the resident's question as well as the
+// request does, and answers it no better.
+func markQuotedRequests(hits []retrieval.Hit, units []*unit) {
+	asked := map[int]string{} // document rank -> its request text, normalised
+	docRank := map[string]int{}
+	for _, h := range hits {
+		if _, ok := docRank[h.Chunk.DocID]; !ok {
+			docRank[h.Chunk.DocID] = len(docRank)
+		}
+		if requestPart(h.Chunk) {
+			d := docRank[h.Chunk.DocID]
+			asked[d] += " " + flatText(h.Chunk.Text) + " "
+		}
+	}
+	if len(asked) == 0 {
+		return
+	}
+	for _, u := range units {
+		req, ok := asked[u.doc]
+		if !ok || u.request || u.words < quotedRequestWords {
+			continue
+		}
+		// Ending punctuation may differ ("permitted.." for "permitted.").
+		if strings.Contains(req, flatText(strings.TrimRight(u.text, ".;:!? "))) {
+			u.request = true
+		}
+	}
+}
+
+// flatText lower-cases s and joins its runs of white space into single
+// spaces, so a sentence can be found in a text laid out differently.
+func flatText(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }

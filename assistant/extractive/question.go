@@ -22,6 +22,7 @@ const (
 	factOrg                      // who: Gloucestershire County Council, Greenway Ltd
 	factPlace                    // where: Hempsted Lane, GL2 5JQ; Central Library
 	factReason                   // why: because ..., the exemption in section 22
+	factOutcome                  // did they give it: not held, refused, released
 	numFactKinds
 	// factFree is "free" or "no charge": an answer to "does it cost
 	// anything?", but only half an answer to "how much is it?". It is
@@ -266,6 +267,11 @@ func parseQuestion(text string) question {
 		q.asks = 1 << factReason
 	}
 	q.aboutRequests = aboutRequests.MatchString(text)
+	if q.aboutRequests && outcomeAsked.MatchString(strings.ToLower(text)) {
+		// "Did the ministry ever give one out?", "what happened to the
+		// FOI ...?": what became of a request.
+		q.asks |= 1 << factOutcome
+	}
 	q.years = yearsIn(text, true)
 	q.when = whenAsked.MatchString(strings.ToLower(text))
 	q.whenMay = whenMayAsked.MatchString(strings.ToLower(text))
@@ -366,6 +372,9 @@ func factsIn(text string) factSet {
 	if hinted(lower, reasonHints) && reasonRx.MatchString(lower) {
 		s |= 1 << factReason
 	}
+	if hinted(lower, outcomeHints) && outcomeRx.MatchString(lower) {
+		s |= 1 << factOutcome
+	}
 	return s
 }
 
@@ -376,6 +385,19 @@ var reasonRx = regexp.MustCompile(`\bbecause\b|\bdue to\b|\bowing to\b|\bexempt(
 
 // reasonHints hold a substring of every reason reasonRx finds.
 var reasonHints = []string{"because", "due to", "owing", "exempt", "section", "s.", "reason", "withheld", "exceed", "as it", "as this", "as they"}
+
+// outcomeAsked matches a yes/no question about what became of an FOI
+// request, or what happened to one: "did the ministry ever hand one
+// out?", "was it refused?", "has the council released it?". It is read
+// only in questions about requests (question.aboutRequests).
+var outcomeAsked = regexp.MustCompile(`\b(did|does|has|have|was|were|is)\b[^?.]{0,60}?\b(give|gave|given|hand|handed|send|sent|provide|provided|release|released|disclose|disclosed|publish|published|share|shared|answer|answered|reply|replied|respond|responded|refuse|refused|reject|rejected|hold|held|have|had)\b|\bwhat happened (to|with)\b|\bwhat (was|is) the (outcome|result|answer|response)\b`)
+
+// outcomeRx finds what became of a request: the information is not held,
+// was refused or withheld, or is released or attached.
+var outcomeRx = regexp.MustCompile(`\bnot held\b|\b(do|does|did) not (hold|have|keep|record)\b|\bno (information|records?|data) (is |are |was |were )?held\b|\b(unable|not able) to (provide|supply|disclose|release)\b|\brefused\b|\bwithheld\b|\b(please find|i have|we have|is|are) attached\b|\b(is|are|was|were|has been|have been|being) (released|disclosed)\b`)
+
+// outcomeHints hold a substring of every outcome outcomeRx finds.
+var outcomeHints = []string{"held", "not hold", "not have", "not keep", "not record", "able to", "refused", "withheld", "attached", "released", "disclosed"}
 
 // orgName finds the name of an organisation: capitalised words ending in
 // a word that says what sort of body it is.

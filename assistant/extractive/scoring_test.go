@@ -116,6 +116,10 @@ func TestAsksIn(t *testing.T) {
 		// asked for first lead.
 		{"how many cameras are there, and why won't you say where?", []factKind{factCount}},
 		{"which company collects the bins?", []factKind{factOrg}},
+		// What became of a request, asked about a request only.
+		{"did the council ever release the report the FOI asked for?", []factKind{factOutcome}},
+		{"what happened to the freedom of information request about the library?", []factKind{factOutcome}},
+		{"did the council ever release the report?", nil},
 		{"where is the nearest recycling centre?", []factKind{factPlace}},
 		{"what's the address of the register office?", []factKind{factPlace}},
 	}
@@ -148,6 +152,9 @@ func TestFactsIn(t *testing.T) {
 		{text: "The information is withheld under section 22 as it is intended for future publication.", want: factReason, not: factAmount},
 		{text: "This is because complying would exceed the appropriate limit of £450.", want: factReason, not: factPhone},
 		{text: "A permit lasts 12 months from the day you buy it.", want: factDuration, not: factReason},
+		{text: "Unfortunately we do not hold this information.", want: factOutcome, not: factCount},
+		{text: "Please find attached the figures you asked for.", want: factOutcome, not: factAmount},
+		{text: "A permit costs £45 and is provided by post.", want: factAmount, not: factOutcome},
 	}
 	for _, tt := range tests {
 		got := factsIn(tt.text)
