@@ -444,3 +444,29 @@ func TestComposeReadsARestatedRequestAsTheRequest(t *testing.T) {
 		t.Errorf("answer quotes the request: %q", text)
 	}
 }
+
+func TestRequestPart(t *testing.T) {
+	// The headings of both WhatDoTheyKnow loaders: the JSON export's
+	// (corpus/jsondoc) and the saved request page's (corpus/html).
+	tests := []struct {
+		heading string
+		want    bool
+	}{
+		{"Request (2 May 2024)", true},
+		{"Follow-up 1 (9 May 2024)", true},
+		{"Response 1 (30 May 2024)", false},
+		{"Request by A Resident, 1 February 2024", true},
+		{"Follow-up by A Resident, 3 March 2024", true},
+		{"Response from Information Governance, 28 February 2024", false},
+		{"Annotation by A Resident, 5 March 2024", false},
+	}
+	for _, tt := range tests {
+		ch := corpus.Chunk{Kind: corpus.KindFOI, Headings: []string{tt.heading}}
+		if got := requestPart(ch); got != tt.want {
+			t.Errorf("requestPart(%q) = %v, want %v", tt.heading, got, tt.want)
+		}
+	}
+	if requestPart(corpus.Chunk{Kind: corpus.KindPage, Headings: []string{"Request a bin"}}) {
+		t.Error("requestPart reads a page's heading as an FOI request")
+	}
+}
