@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"time"
 )
 
@@ -69,4 +70,32 @@ func AuditDigest(key []byte, original string) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(original))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// CheckDisclosures gives ErrInvalid for a nil disclosure or one without
+// an ID: the stores' shared check before any write.
+func CheckDisclosures(ds []*Disclosure) error {
+	for i, d := range ds {
+		if d == nil || d.ID == "" {
+			return fmt.Errorf("disclosure %d has no ID: %w", i, ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// Published returns the published disclosures of pubs after the checks
+// every Publisher makes: each has an ID, and a draft, when present, has
+// the same one.
+func Published(pubs []Publication) ([]*Disclosure, error) {
+	ds := make([]*Disclosure, len(pubs))
+	for i, p := range pubs {
+		ds[i] = p.Published
+		if p.Draft != nil && p.Published != nil && p.Draft.ID != p.Published.ID {
+			return nil, fmt.Errorf("publication %q: draft ID %q differs: %w", p.Published.ID, p.Draft.ID, ErrInvalid)
+		}
+	}
+	if err := CheckDisclosures(ds); err != nil {
+		return nil, err
+	}
+	return ds, nil
 }

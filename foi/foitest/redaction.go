@@ -33,13 +33,8 @@ func (s *MemoryStore) PublishDisclosures(ctx context.Context, pubs []foi.Publica
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for i, p := range pubs {
-		if p.Published == nil || p.Published.ID == "" {
-			return fmt.Errorf("publication %d has no ID: %w", i, foi.ErrInvalid)
-		}
-		if p.Draft != nil && p.Draft.ID != p.Published.ID {
-			return fmt.Errorf("publication %q: draft ID %q differs: %w", p.Published.ID, p.Draft.ID, foi.ErrInvalid)
-		}
+	if _, err := foi.Published(pubs); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -135,7 +135,7 @@ func disclosureWhere(f foi.DisclosureFilter) (string, []any) {
 // PutDisclosures implements foi.DisclosureStore: all are inserted or
 // replaced in one transaction, or none when one is invalid.
 func (s *Store) PutDisclosures(ctx context.Context, ds []*foi.Disclosure) error {
-	if err := checkDisclosures(ds); err != nil {
+	if err := foi.CheckDisclosures(ds); err != nil {
 		return err
 	}
 	if len(ds) == 0 {
@@ -144,17 +144,6 @@ func (s *Store) PutDisclosures(ctx context.Context, ds []*foi.Disclosure) error 
 	err := s.inTx(ctx, func(tx pgx.Tx) error { return putDisclosures(ctx, tx, ds) })
 	if err != nil {
 		return fmt.Errorf("put disclosures: %w", err)
-	}
-	return nil
-}
-
-// checkDisclosures gives ErrInvalid for a nil disclosure or one without
-// an ID.
-func checkDisclosures(ds []*foi.Disclosure) error {
-	for i, d := range ds {
-		if d == nil || d.ID == "" {
-			return fmt.Errorf("disclosure %d has no ID: %w", i, foi.ErrInvalid)
-		}
 	}
 	return nil
 }

@@ -28,21 +28,15 @@ var (
 // the trail shows every publication. Removed text is kept only as its
 // digest (foi.AuditDigest under the store's key).
 func (s *Store) PublishDisclosures(ctx context.Context, pubs []foi.Publication) error {
-	ds := make([]*foi.Disclosure, len(pubs))
-	for i, p := range pubs {
-		ds[i] = p.Published
-		if p.Draft != nil && p.Published != nil && p.Draft.ID != p.Published.ID {
-			return fmt.Errorf("publication %q: draft ID %q differs: %w", p.Published.ID, p.Draft.ID, foi.ErrInvalid)
-		}
-	}
-	if err := checkDisclosures(ds); err != nil {
+	ds, err := foi.Published(pubs)
+	if err != nil {
 		return err
 	}
 	if len(pubs) == 0 {
 		return nil
 	}
 	now := s.now()
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		key, err := auditKey(ctx, tx)
 		if err != nil {
 			return err

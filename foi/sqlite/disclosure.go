@@ -136,19 +136,10 @@ func disclosureWhere(f foi.DisclosureFilter) (string, []any) {
 
 // PutDisclosures implements foi.DisclosureStore.
 func (s *Store) PutDisclosures(ctx context.Context, ds []*foi.Disclosure) error {
-	if err := checkDisclosures(ds); err != nil {
+	if err := foi.CheckDisclosures(ds); err != nil {
 		return err
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error { return putDisclosures(ctx, tx, ds) })
-}
-
-func checkDisclosures(ds []*foi.Disclosure) error {
-	for i, d := range ds {
-		if d == nil || d.ID == "" {
-			return fmt.Errorf("disclosure %d has no ID: %w", i, foi.ErrInvalid)
-		}
-	}
-	return nil
 }
 
 func putDisclosures(ctx context.Context, tx *sql.Tx, ds []*foi.Disclosure) error {

@@ -25,14 +25,8 @@ var (
 // audit entries of a republished disclosure are kept, so the trail shows
 // every publication.
 func (s *Store) PublishDisclosures(ctx context.Context, pubs []foi.Publication) error {
-	ds := make([]*foi.Disclosure, len(pubs))
-	for i, p := range pubs {
-		ds[i] = p.Published
-		if p.Draft != nil && p.Published != nil && p.Draft.ID != p.Published.ID {
-			return fmt.Errorf("publication %q: draft ID %q differs: %w", p.Published.ID, p.Draft.ID, foi.ErrInvalid)
-		}
-	}
-	if err := checkDisclosures(ds); err != nil {
+	ds, err := foi.Published(pubs)
+	if err != nil {
 		return err
 	}
 	now := s.Now().UTC()
