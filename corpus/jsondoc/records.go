@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/text"
 )
 
 // bodyKeys name a record's body text, in reading order.
@@ -137,7 +138,7 @@ func itemKeys(items []any, prefix string, num func(i int) int) []string {
 // or text) and its other fields as "Label: value" lines.
 func recordDoc(f corpus.File, o *object, key string, n int) corpus.Document {
 	d := corpus.Document{ID: f.ID + "#" + key, Kind: f.Source.Kind, Council: f.Council}
-	d.Title = truncate(titleOf(o), 150)
+	d.Title = text.Truncate(titleOf(o), 150)
 	if d.Title == "" {
 		d.Title = fileTitle(f.ID) + " " + strconv.Itoa(n)
 	}

@@ -187,22 +187,6 @@ func financialYear(s string) (time.Time, bool) {
 	return time.Date(y, time.April, 1, 0, 0, 0, 0, time.UTC), true
 }
 
-// truncate shortens s to at most max runes at a word boundary.
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	rs := []rune(s)[:max]
-	cut := len(rs)
-	for i := len(rs) - 1; i > max/2; i-- {
-		if rs[i] == ' ' {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRight(string(rs[:cut]), " ,;:-") + "…"
-}
-
 // safeKey reports whether s can stand as the key part of a document ID:
 // short, and made of letters, digits and "_.:-".
 func safeKey(s string) bool {

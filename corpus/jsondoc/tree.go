@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/text"
 )
 
 // treeDoc renders a whole file as one document: the top level's plain
@@ -306,7 +307,7 @@ func contextKey(k, parent string) string {
 func labelOf(o *object, i int) (key, label string) {
 	for _, k := range titleKeys {
 		if s := oneLine(o.str(k)); s != "" {
-			return k, truncate(s, 80)
+			return k, text.Truncate(s, 80)
 		}
 	}
 	for _, k := range []string{"financial_year", "year", "budget_book_year", "period", "date", "id"} {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/text"
 )
 
 // readFOI reads a disclosure log or an index of requests: one document per
@@ -36,7 +37,7 @@ func readFOI(ctx context.Context, f corpus.File) (*Result, error) {
 			Council: authority,
 			Date:    date,
 			URL:     webURL(t.cell(d, roleURL)),
-			Title:   truncate(title, 150),
+			Title:   text.Truncate(title, 150),
 		}
 		if doc.Title == "" {
 			doc.Title = "FOI request " + ref

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/text"
 )
 
 // readRows reads any other table: one document per row, the row written as
@@ -52,7 +53,7 @@ func readRows(ctx context.Context, f corpus.File) (*Result, error) {
 			Kind:     f.Source.Kind,
 			Date:     date,
 			URL:      webURL(t.cell(d, roleURL)),
-			Title:    truncate(title, 150),
+			Title:    text.Truncate(title, 150),
 			Sections: []corpus.Section{{Text: b.String()}},
 		}
 		meta := map[string]string{}

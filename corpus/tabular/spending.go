@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/townhall-civic/townhall/corpus"
+	"github.com/townhall-civic/townhall/corpus/text"
 )
 
 // LoadSpending reads f as a payments-to-suppliers file: one document of
@@ -231,7 +232,7 @@ func firstCell(d dataRow) string {
 	return ""
 }
 
-func quote(s string) string { return "\"" + truncate(s, 40) + "\"" }
+func quote(s string) string { return "\"" + text.Truncate(s, 40) + "\"" }
 
 // kindOr returns the kind the manifest gave f, or def.
 func kindOr(f corpus.File, def corpus.Kind) corpus.Kind {

@@ -105,23 +105,6 @@ func normHeader(s string) string {
 	return sb.String()
 }
 
-// truncate shortens s to at most max runes, cutting at a word boundary and
-// adding an ellipsis.
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	rs := []rune(s)[:max]
-	cut := len(rs)
-	for i := len(rs) - 1; i > max/2; i-- {
-		if rs[i] == ' ' {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRight(string(rs[:cut]), " ,;:-") + "…"
-}
-
 // stripTags removes HTML tags from a cell, which some exports use for
 // links ("<a href=...>Response</a>").
 func stripTags(s string) string {

@@ -3,6 +3,7 @@ package text
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/townhall-civic/townhall/corpus"
 )
@@ -221,4 +222,22 @@ func hasWord(s string) bool {
 		}
 	}
 	return false
+}
+
+// Truncate shortens s to at most max runes, cutting at a word boundary in
+// its second half when there is one, trimming trailing punctuation and
+// adding an ellipsis.
+func Truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	rs := []rune(s)[:max]
+	cut := len(rs)
+	for i := len(rs) - 1; i > max/2; i-- {
+		if rs[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(rs[:cut]), " ,;:-") + "…"
 }
