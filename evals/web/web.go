@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/townhall-civic/townhall/evals"
+	"github.com/townhall-civic/townhall/internal/localonly"
 )
 
 // Config configures the page.
@@ -123,7 +123,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 
 // ServeHTTP implements http.Handler: loopback requests only.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !h.cfg.AllowRemote && !loopback(r) {
+	if !h.cfg.AllowRemote && !localonly.Direct(r) {
 		http.Error(w, "The evaluation page is only available on this machine.", http.StatusForbidden)
 		return
 	}
@@ -240,22 +240,6 @@ func (h *Handler) suiteNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// loopback reports whether r came from this machine and not through a
-// proxy on it (which would make every visitor look local).
-func loopback(r *http.Request) bool {
-	for _, k := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
-		if r.Header.Get(k) != "" {
-			return false
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // sameOrigin rejects form posts from other sites: a page elsewhere must

@@ -7,6 +7,7 @@ import (
 
 	"github.com/townhall-civic/townhall/corpus"
 	"github.com/townhall-civic/townhall/foi"
+	"github.com/townhall-civic/townhall/internal/localonly"
 	"github.com/townhall-civic/townhall/retrieval"
 )
 
@@ -53,7 +54,7 @@ func (p *Portal) handleDisclosure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := disclosureView{D: d}
-	if p.cfg.Redaction != nil && p.cfg.Officers && loopback(r) {
+	if p.cfg.Redaction != nil && p.cfg.Officers && localonly.Direct(r) {
 		view.Redaction = redactionPath(d.ID)
 	}
 	for _, e := range d.Exemptions {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/townhall-civic/townhall/internal/localonly"
 )
 
 // Layout is the frame of every page under /foi/: the header, the service
@@ -91,7 +93,7 @@ func (l *Layout) Render(w http.ResponseWriter, r *http.Request, status int, t *t
 	p.Council = l.Council
 	p.Stylesheet = l.Stylesheet
 	p.Script = l.Script
-	p.Officers = l.Officers && loopback(r)
+	p.Officers = l.Officers && localonly.Direct(r)
 	if len(p.Errors) > 0 && !strings.HasPrefix(p.Title, "Error: ") {
 		p.Title = "Error: " + p.Title
 	}

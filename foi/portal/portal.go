@@ -30,13 +30,13 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/townhall-civic/townhall/foi"
 	"github.com/townhall-civic/townhall/foi/search"
+	"github.com/townhall-civic/townhall/internal/localonly"
 	"github.com/townhall-civic/townhall/retrieval"
 )
 
@@ -164,28 +164,12 @@ func (p *Portal) officersOnly(next http.Handler) http.Handler {
 			p.notFound(w, r)
 			return
 		}
-		if !loopback(r) {
+		if !localonly.Direct(r) {
 			p.writeError(w, r, errForbidden)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// loopback reports whether r came from this machine and not through a
-// proxy on it (which would make every visitor look local).
-func loopback(r *http.Request) bool {
-	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
-		if r.Header.Get(h) != "" {
-			return false
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 var (
