@@ -455,15 +455,17 @@ func joinRun(sents []string) string {
 	return b.String()
 }
 
-func formatWeb(runs []run, cites []Citation, signs []string, needs Needs) string {
-	var b strings.Builder
+// writeBody writes the answer's runs (with their citation markers unless
+// the resident uses a screen reader) and then the signposts, each
+// followed by a blank line: the body the web and WhatsApp formats share.
+func writeBody(b *strings.Builder, runs []run, signs []string, needs Needs) {
 	for _, r := range runs {
 		if len(r.sentences) == 0 {
 			continue
 		}
 		b.WriteString(joinRun(r.sentences))
 		if !needs.ScreenReader {
-			markers(&b, r)
+			markers(b, r)
 		}
 		b.WriteString("\n\n")
 	}
@@ -471,6 +473,11 @@ func formatWeb(runs []run, cites []Citation, signs []string, needs Needs) string
 		b.WriteString(s)
 		b.WriteString("\n\n")
 	}
+}
+
+func formatWeb(runs []run, cites []Citation, signs []string, needs Needs) string {
+	var b strings.Builder
+	writeBody(&b, runs, signs, needs)
 	if len(cites) > 0 {
 		if needs.ScreenReader {
 			b.WriteString("More information:\n")
@@ -492,20 +499,7 @@ func formatWhatsApp(runs []run, cites []Citation, signs []string, needs Needs) s
 	if len(cites) > 0 && cites[0].Title != "" {
 		fmt.Fprintf(&b, "*%s*\n", strings.NewReplacer("*", "", "_", " ", "~", "-").Replace(cites[0].Title))
 	}
-	for _, r := range runs {
-		if len(r.sentences) == 0 {
-			continue
-		}
-		b.WriteString(joinRun(r.sentences))
-		if !needs.ScreenReader {
-			markers(&b, r)
-		}
-		b.WriteString("\n\n")
-	}
-	for _, s := range signs {
-		b.WriteString(s)
-		b.WriteString("\n\n")
-	}
+	writeBody(&b, runs, signs, needs)
 	if len(cites) > 0 {
 		b.WriteString("*Sources*\n")
 		for _, c := range cites {
