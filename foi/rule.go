@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -129,7 +130,7 @@ func (r Rule) find(text string) ([][]int, error) {
 			i += j + len(r.Pattern)
 		}
 	}
-	re, err := regexp.Compile(r.Pattern)
+	re, err := compileRule(r.Pattern)
 	if err != nil {
 		return nil, fmt.Errorf("censor rule %d: %v: %w", r.ID, err, ErrInvalid)
 	}
@@ -178,4 +179,32 @@ type RuleStore interface {
 	// DeleteRule removes a rule; ErrNotFound if there is none. Text it
 	// removed stays removed until the disclosures are published again.
 	DeleteRule(ctx context.Context, id int64) error
+}
+
+// ruleRegexps caches compiled rule patterns: an import or republication
+// applies every rule to every field of thousands of disclosures, and
+// compiled the same pattern again for each field. *regexp.Regexp is safe
+// for concurrent use. Officers
+// can hold at most MaxRules rules, so the cache is cleared when it grows
+// well past that (patterns of deleted rules).
+var ruleRegexps struct {
+	sync.Mutex
+	m map[string]*regexp.Regexp
+}
+
+func compileRule(pattern string) (*regexp.Regexp, error) {
+	ruleRegexps.Lock()
+	defer ruleRegexps.Unlock()
+	if re, ok := ruleRegexps.m[pattern]; ok {
+		return re, nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if ruleRegexps.m == nil || len(ruleRegexps.m) >= 2*MaxRules {
+		ruleRegexps.m = map[string]*regexp.Regexp{}
+	}
+	ruleRegexps.m[pattern] = re
+	return re, nil
 }
