@@ -11,6 +11,7 @@ import (
 	"github.com/tmc/langchaingo/llms/openai"
 
 	"github.com/townhall-civic/townhall/assistant"
+	"github.com/townhall-civic/townhall/internal/lcopenai"
 )
 
 // The providers Config.Provider names.
@@ -109,37 +110,14 @@ func NewOpenAI(cfg OpenAIConfig) (llms.Model, error) {
 	if cfg.Model == "" {
 		return nil, fmt.Errorf("llm: openai: Model is required: %w", assistant.ErrInvalid)
 	}
-	baseURL := cfg.BaseURL
-	if baseURL == "" && !cfg.Azure {
-		baseURL = "https://api.openai.com/v1"
-	}
+	baseURL := lcopenai.BaseURL(cfg.BaseURL, cfg.Azure)
 	if err := checkURL(baseURL); err != nil {
 		return nil, fmt.Errorf("llm: openai: BaseURL: %w", err)
 	}
-	key := cfg.APIKey
-	if key == "" {
-		key = "unused" // the library insists on a token; local servers ignore it
-	}
-	// Every option is set explicitly: langchaingo reads OPENAI_API_KEY,
-	// OPENAI_MODEL, OPENAI_BASE_URL, OPENAI_API_BASE and
-	// OPENAI_ORGANIZATION for any that are missing.
-	opts := []openai.Option{
-		openai.WithToken(key),
-		openai.WithBaseURL(baseURL),
-		openai.WithModel(cfg.Model),
-		openai.WithEmbeddingModel(cfg.Model), // Azure insists on one
-		openai.WithOrganization(""),
-	}
-	if cfg.Azure {
-		opts = append(opts, openai.WithAPIType(openai.APITypeAzure))
-		if cfg.APIVersion != "" {
-			opts = append(opts, openai.WithAPIVersion(cfg.APIVersion))
-		}
-	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, openai.WithHTTPClient(cfg.HTTPClient))
-	}
-	m, err := openai.New(opts...)
+	m, err := openai.New(lcopenai.Options(lcopenai.Config{
+		APIKey: cfg.APIKey, BaseURL: baseURL, Model: cfg.Model,
+		Azure: cfg.Azure, APIVersion: cfg.APIVersion, HTTPClient: cfg.HTTPClient,
+	})...)
 	if err != nil {
 		return nil, fmt.Errorf("llm: openai: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tmc/langchaingo/llms/openai"
 
+	"github.com/townhall-civic/townhall/internal/lcopenai"
 	"github.com/townhall-civic/townhall/retrieval"
 )
 
@@ -54,38 +55,16 @@ func OpenAI(cfg OpenAIConfig) (retrieval.Embedder, error) {
 	if model == "" {
 		model = DefaultOpenAIModel
 	}
-	baseURL := cfg.BaseURL
-	if baseURL == "" && !cfg.Azure {
-		baseURL = "https://api.openai.com/v1"
-	}
+	baseURL := lcopenai.BaseURL(cfg.BaseURL, cfg.Azure)
 	if baseURL == "" {
 		return nil, errors.New("embed: openai: Azure needs BaseURL")
 	}
-	key := cfg.APIKey
-	if key == "" {
-		key = "unused"
-	}
-	// Every option is set explicitly: langchaingo falls back to OPENAI_*
-	// environment variables for any that are missing, and configuration is
-	// cmd/'s business.
-	opts := []openai.Option{
-		openai.WithToken(key),
-		openai.WithBaseURL(baseURL),
-		openai.WithModel(model),
-		openai.WithEmbeddingModel(model),
-		openai.WithOrganization(""),
-	}
+	opts := lcopenai.Options(lcopenai.Config{
+		APIKey: cfg.APIKey, BaseURL: baseURL, Model: model,
+		Azure: cfg.Azure, APIVersion: cfg.APIVersion, HTTPClient: cfg.HTTPClient,
+	})
 	if cfg.Dimensions > 0 {
 		opts = append(opts, openai.WithEmbeddingDimensions(cfg.Dimensions))
-	}
-	if cfg.Azure {
-		opts = append(opts, openai.WithAPIType(openai.APITypeAzure))
-		if cfg.APIVersion != "" {
-			opts = append(opts, openai.WithAPIVersion(cfg.APIVersion))
-		}
-	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, openai.WithHTTPClient(cfg.HTTPClient))
 	}
 	llm, err := openai.New(opts...)
 	if err != nil {
