@@ -152,12 +152,6 @@ type Handler interface {
 	HandleInbound(ctx context.Context, m Inbound) error
 }
 
-// HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, m Inbound) error
-
-// HandleInbound calls f.
-func (f HandlerFunc) HandleInbound(ctx context.Context, m Inbound) error { return f(ctx, m) }
-
 // Sender delivers outbound messages on one channel. Send returns the
 // provider's message id. Errors wrap ErrInvalid (unusable message or
 // address), ErrTooLarge, ErrOptedOut or ErrOutsideWindow where they apply.

@@ -157,13 +157,6 @@ func postWhatsApp(t *testing.T, s *Server, message string, secret string) int {
 	return postWhatsAppSigned(t, s, fmt.Sprintf(`"contacts":[{"profile":{"name":"Sam"},"wa_id":%q}],"messages":[%s]`, testResidentWA, message), secret)
 }
 
-// postWhatsAppValue posts a signed notification whose change value holds
-// fields (messages, statuses) beside its metadata.
-func postWhatsAppValue(t *testing.T, s *Server, fields string) int {
-	t.Helper()
-	return postWhatsAppSigned(t, s, fields, testWASecret)
-}
-
 func postWhatsAppSigned(t *testing.T, s *Server, fields, secret string) int {
 	t.Helper()
 	body := fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"WABA1","changes":[{"field":"messages","value":{

@@ -119,10 +119,6 @@ func New(cfg Config) (*Portal, error) {
 // the portal uses its fallback stylesheet.
 func (p *Portal) AssetsAvailable() bool { return p.assets.govuk }
 
-// Layout returns the portal's page layout, for handlers mounted beside
-// it that render their pages in the same frame.
-func (p *Portal) Layout() Layout { return p.layout }
-
 // Register adds the portal's routes to mux: /foi/, /api/foi/ and /assets/.
 func (p *Portal) Register(mux *http.ServeMux) {
 	h := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, Secure(fn)) }

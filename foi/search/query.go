@@ -40,8 +40,6 @@ func (f Facet) Valid() bool {
 	return false
 }
 
-func (f Facet) field() string { return string(f) } // the facets are keyword fields of the same name
-
 // Sort is a result order.
 type Sort string
 
