@@ -132,6 +132,47 @@ var plainWords = map[string]string{
 	"acquire":                     "get",
 	"thereafter":                  "after that",
 	"utilisation":                 "use",
+	// Round 5 (2026-11-23): more of the A to Z, each only in a form
+	// whose swap reads right wherever it falls. "received" is left out
+	// ("request ..., received 23 May 2011" is a date stamp), as are the
+	// bare "reduce" ("reduced fees") and "following" ("the following
+	// day"): only "be reduced to/by" and "one of the following" are safe.
+	"receive":                      "get",
+	"receives":                     "gets",
+	"receiving":                    "getting",
+	"carry out":                    "do",
+	"carries out":                  "does",
+	"carrying out":                 "doing",
+	"is able to":                   "can",
+	"are able to":                  "can",
+	"is unable to":                 "cannot",
+	"are unable to":                "cannot",
+	"am unable to":                 "cannot",
+	"be reduced to":                "be cut to",
+	"be reduced by":                "be cut by",
+	"is reduced to":                "is cut to",
+	"is reduced by":                "is cut by",
+	"are reduced to":               "are cut to",
+	"are reduced by":               "are cut by",
+	"one of the following":         "one of these",
+	"any of the following":         "any of these",
+	"all of the following":         "all of these",
+	"each of the following":        "each of these",
+	"a minimum of":                 "at least",
+	"a maximum of":                 "up to",
+	"in the region of":             "about",
+	"in lieu of":                   "instead of",
+	"pursuant to":                  "under",
+	"on a daily basis":             "daily",
+	"on a weekly basis":            "weekly",
+	"on a monthly basis":           "monthly",
+	"on a regular basis":           "regularly",
+	"at your earliest convenience": "as soon as you can",
+	"in the near future":           "soon",
+	"at this moment in time":       "now",
+	"should you wish to":           "if you want to",
+	"indicate":                     "show",
+	"indicates":                    "shows",
 }
 
 // plainOnly are the plainWords swaps made only for residents who asked

@@ -150,6 +150,16 @@ func TestEveryday(t *testing.T) {
 		{"no acronyms expanded", "Pay the PCN within 14 days.", "Pay the PCN within 14 days."},
 		{"figures, links and lines kept", "Lead-in:\n- Approximately £1,200.50 per annum, see https://example.gov.uk/additional-fees",
 			"Lead-in:\n- About £1,200.50 a year, see https://example.gov.uk/additional-fees"},
+		// Round 5 swaps, each in a form that reads right wherever it falls.
+		{"receive", "If you receive one of the following benefits, the treatment cost will be reduced to £102:",
+			"If you get one of these benefits, the treatment cost will be cut to £102:"},
+		{"carry out", "The council has 6 weeks to decide whether to carry out an assessment.",
+			"The council has 6 weeks to decide whether to do an assessment."},
+		{"unable", "Unfortunately I am unable to provide this information.", "Unfortunately I cannot provide this information."},
+		{"a maximum of", "You can put out a maximum of 3 extra bags on a weekly basis.", "You can put out up to 3 extra bags weekly."},
+		// Forms whose swap could misread are left alone.
+		{"received kept", "Request 144997 to Lambeth Council, received 23 May 2011.", "Request 144997 to Lambeth Council, received 23 May 2011."},
+		{"reduced fee kept", "You may be eligible for a reduced fee the following day.", "You may be eligible for a reduced fee the following day."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
