@@ -279,6 +279,7 @@ func (a *Assistant) smallTalk(conv *Conversation, text string) *Answer {
 // sent and the request stays pending, so a second "yes" tries again.
 func (a *Assistant) serviceRequest(ctx context.Context, conv *Conversation, req Request, text string, route Route, now time.Time) (*Answer, error) {
 	svcs := a.services()
+	starting := conv.Pending == nil
 	step := svcs.Next(conv, route.Service, text, req.Location, now)
 	switch step.Kind {
 	case StepSubmit:
@@ -306,7 +307,12 @@ func (a *Assistant) serviceRequest(ctx context.Context, conv *Conversation, req 
 	} else {
 		conv.Failures = 0
 	}
-	ans := a.say(conv, IntentServiceRequest, splitDocSentences(step.Text)...)
+	var ans *Answer
+	if svc, ok := svcs.Service(step.Service); ok && starting && step.Kind != StepCancelled {
+		ans = a.withServicePage(ctx, conv, svc, splitDocSentences(step.Text))
+	} else {
+		ans = a.say(conv, IntentServiceRequest, splitDocSentences(step.Text)...)
+	}
 	ans.Service = step.Service
 	if ans.Service == "" {
 		ans.Service = route.Service

@@ -28,6 +28,10 @@ type Service struct {
 	UrgentDoing string            // Action when urgent, e.g. "make it safe"
 	Timescale   Timescale
 	NextSteps   string
+	// Topic is what the council's own page about the service is found
+	// by ("report a missed bin collection"): the first step of a request
+	// links to it (see Assistant.servicePage). Empty means no link.
+	Topic string
 }
 
 // Timescale is how long the council aims to take, as residents read it
@@ -140,7 +144,7 @@ var defaultServices = DefaultServices()
 func DefaultServices() *Services {
 	return NewServices(
 		Service{
-			Code: ServicePothole, Title: "Pothole", Noun: "pothole report",
+			Code: ServicePothole, Topic: "report a pothole", Title: "Pothole", Noun: "pothole report",
 			LocationPrompt:    "Where is the pothole? Tell me the street and a house number or landmark near it, or the postcode.",
 			DescriptionPrompt: "Please describe the pothole in a few words. For example, how big and how deep is it?",
 			Questions: []Question{
@@ -173,7 +177,7 @@ func DefaultServices() *Services {
 			NextSteps: "An inspector will check it. If it needs repair, we will make it safe or fix it.",
 		},
 		Service{
-			Code: ServiceMissedBin, Title: "Missed bin", Noun: "missed bin report",
+			Code: ServiceMissedBin, Topic: "report a missed bin collection", Title: "Missed bin", Noun: "missed bin report",
 			NeedsAddress:   true,
 			LocationPrompt: "What is the address? Please give the house number and street.",
 			Questions: []Question{
@@ -198,7 +202,7 @@ func DefaultServices() *Services {
 			NextSteps: "Please leave the bin out by the road until we collect it. If the crew recorded that the bin was not out, or had the wrong things in it, we will tell you.",
 		},
 		Service{
-			Code: ServiceFlyTipping, Title: "Fly-tipping", Noun: "fly-tipping report",
+			Code: ServiceFlyTipping, Topic: "report fly-tipping", Title: "Fly-tipping", Noun: "fly-tipping report",
 			LocationPrompt:    "Where is the fly-tipping? Tell me the street and a house number or landmark near it, or the postcode.",
 			DescriptionPrompt: "What has been dumped, and roughly how much?",
 			Questions: []Question{
@@ -230,7 +234,7 @@ func DefaultServices() *Services {
 			NextSteps:   "Please do not touch or move it, especially anything sharp or hazardous. If you saw who dumped it, do not approach them. Tell us what you saw instead.",
 		},
 		Service{
-			Code: ServiceStreetLight, Title: "Street light", Noun: "street light report",
+			Code: ServiceStreetLight, Topic: "report a faulty street light", Title: "Street light", Noun: "street light report",
 			LocationPrompt:    "Where is the street light? Tell me the street and a house number or landmark near it, or the postcode.",
 			DescriptionPrompt: "What is wrong with the light? For example, is it out, flickering or on all day?",
 			Questions: []Question{
@@ -255,7 +259,7 @@ func DefaultServices() *Services {
 			NextSteps:   "An engineer will check it. If the fault is in the power supply, the electricity network company has to fix it, and that can take longer.",
 		},
 		Service{
-			Code: ServiceGraffiti, Title: "Graffiti", Noun: "graffiti report",
+			Code: ServiceGraffiti, Topic: "report graffiti", Title: "Graffiti", Noun: "graffiti report",
 			LocationPrompt:    "Where is the graffiti? Tell me the street and a house number or landmark near it, or the postcode.",
 			DescriptionPrompt: "Please describe the graffiti and what it is on.",
 			Questions: []Question{
@@ -288,7 +292,7 @@ func DefaultServices() *Services {
 			NextSteps:   "We remove graffiti from council property. If it is on private property, we will contact the owner.",
 		},
 		Service{
-			Code: ServiceNoise, Title: "Noise", Noun: "noise complaint",
+			Code: ServiceNoise, Topic: "report a noise nuisance", Title: "Noise", Noun: "noise complaint",
 			LocationPrompt:    "Where is the noise coming from? Tell me the house number and street if you know it, or the postcode.",
 			DescriptionPrompt: "What kind of noise is it, and when does it happen?",
 			Questions: []Question{
