@@ -342,3 +342,22 @@ func isAbbreviation(w string) bool {
 	}
 	return false
 }
+
+// TargetGrade is the reading grade an answer for this resident should
+// not read above (Flesch-Kincaid, as Grade counts it), known from what
+// they have told us, never from the question: grade 6 for low literacy
+// (a reading age of about 11, the Plain English Campaign's aim for the
+// public), 8 for plain English and for BSL users, for whom English is
+// often a second language, and 10 for everyone else (a reading age of
+// about 15, the broadsheet level above which council text loses many
+// residents). The extractive composer leaves padding out of an answer
+// that reads above it (package extractive, fit.go).
+func TargetGrade(ch Channel, needs Needs) float64 {
+	switch {
+	case needs.LowLiteracy:
+		return 6
+	case needs.PlainEnglish, needs.BSL:
+		return 8
+	}
+	return 10
+}

@@ -99,3 +99,21 @@ func TestGradeOrdersTexts(t *testing.T) {
 		t.Errorf("Grade(easy) = %.1f, Grade(hard) = %.1f; want easy ≤ 6 < 12 ≤ hard", ge, gh)
 	}
 }
+
+// TestTargetGrade checks the target grades by what the resident told us:
+// low literacy below plain English below everyone else, whatever the
+// channel.
+func TestTargetGrade(t *testing.T) {
+	for _, ch := range []Channel{ChannelWeb, ChannelSMS, ChannelWhatsApp} {
+		low := TargetGrade(ch, Needs{LowLiteracy: true, PlainEnglish: true})
+		plain := TargetGrade(ch, Needs{PlainEnglish: true})
+		bsl := TargetGrade(ch, Needs{BSL: true})
+		everyone := TargetGrade(ch, Needs{ScreenReader: true})
+		if !(low < plain && plain <= everyone && bsl == plain) {
+			t.Errorf("%v: low literacy %.0f, plain English %.0f, BSL %.0f, everyone %.0f", ch, low, plain, bsl, everyone)
+		}
+		if low != 6 || everyone != 10 {
+			t.Errorf("%v: low literacy %.0f, everyone %.0f; want 6 and 10", ch, low, everyone)
+		}
+	}
+}

@@ -247,7 +247,8 @@ func (c *Composer) Compose(ctx context.Context, in assistant.ComposeInput) (*ass
 	if in.Channel == assistant.ChannelSMS {
 		maxWords = min(maxWords, 45)
 	}
-	picked := pick(units, q, weights, total, maxSent, maxWords)
+	picked, gains := pick(units, q, weights, total, maxSent, maxWords)
+	picked = fit(picked, gains, q, hits, in.Channel, in.Needs)
 	if c.trace != nil {
 		c.trace(q, units, picked)
 	}
@@ -916,8 +917,12 @@ func topical(u *unit) float64 {
 // is highest, penalised for overlap with units already taken and for
 // starting a new document. It stops at maxSent units, at maxWords words,
 // or when the best remaining unit is weak next to the first.
-func pick(units []*unit, q question, weights map[string]float64, total float64, maxSent, maxWords int) []*unit {
+//
+// It also returns what each unit was worth when it was picked (its gain,
+// as the greedy step weighed it), for fit.
+func pick(units []*unit, q question, weights map[string]float64, total float64, maxSent, maxWords int) ([]*unit, []float64) {
 	var picked []*unit
+	var gains []float64
 	covered := map[string]bool{}
 	// shown holds the terms of the picked units and of their titles and
 	// headings: the resident sees those with the citation.
@@ -1013,6 +1018,7 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 		u := units[bi]
 		taken[bi] = true
 		picked = append(picked, u)
+		gains = append(gains, bg)
 		if u.request {
 			requests++
 		}
@@ -1034,7 +1040,7 @@ func pick(units []*unit, q question, weights map[string]float64, total float64, 
 			countCovered = countCovered || u.facts.has(factCount) && u.rel >= countRel
 		}
 	}
-	return picked
+	return picked, gains
 }
 
 // countRel is the share of the question a unit's own words must cover

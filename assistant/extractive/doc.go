@@ -50,7 +50,13 @@
 // question terms or facts the others lack and not repeating them (MMR),
 // preferring the first documents so the answer reads as one; it stops
 // early once every kind of fact asked for is in and weak units would only
-// add reading. Units are quoted as written, so numbers, times, amounts and
+// add reading. When the answer as shown (assistant.Format) reads above
+// the resident's target grade (assistant.TargetGrade: from their needs,
+// not the question), a last pass (fit.go) leaves out padding, lowest gain
+// first: units that hold no kind of fact asked for that the others lack
+// and add no question word, or come from another document than the
+// answer's first unit; it does so only if the answer then reads within
+// the target. Units are quoted as written, so numbers, times, amounts and
 // phone numbers are never altered, and each carries a citation to its
 // document (and PDF page). A sentence also cites the best-ranked other
 // document read that states the same figures in parts about the question

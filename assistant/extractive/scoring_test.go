@@ -506,11 +506,11 @@ func TestPickOpensWithAUnitAboutTheQuestion(t *testing.T) {
 		terms: set(termsOf("respond dangerous structures")), rel: 0.1, score: 0.3, words: 9}
 	mould := &unit{piece: piece{text: "Black mould is made safe first.", kind: kindSentence}, doc: 1,
 		terms: set(termsOf("black mould made safe")), rel: 0.4, score: 0.25, words: 6}
-	if got := pick([]*unit{structures, mould}, q, weights, total, 1, 90); len(got) != 1 || got[0] != mould {
+	if got, _ := pick([]*unit{structures, mould}, q, weights, total, 1, 90); len(got) != 1 || got[0] != mould {
 		t.Errorf("pick opened with %q, want the sentence about mould", got[0].text)
 	}
 	row := &unit{piece: piece{text: "Card: Adult; Charge per day: 30p", kind: kindRow}, rel: 0.1, score: 0.3, words: 7}
-	if got := pick([]*unit{row, mould}, q, weights, total, 1, 90); len(got) != 1 || got[0] != row {
+	if got, _ := pick([]*unit{row, mould}, q, weights, total, 1, 90); len(got) != 1 || got[0] != row {
 		t.Errorf("pick opened with %q, want the row", got[0].text)
 	}
 }
