@@ -45,6 +45,9 @@ const (
 //     top source), cut to fit SMSMaxSegments segments and kept in the
 //     GSM-7 alphabet where possible.
 //
+// On the web and WhatsApp a table row quoted as a sentence ("Band: D;
+// Annual charge: £2,173.24") is shown one field a line (rowLines).
+//
 // Needs change it further: a screen reader gets no tables, emoji, box
 // drawing or bare "[n]" markers, and links named by their destination
 // ("Visitors Permits (sheffield.gov.uk): https://..."); plain English and
@@ -75,6 +78,9 @@ func Format(d *Draft, ch Channel, needs Needs, opt FormatOptions) (string, []Cit
 	seen := map[string]bool{}
 	for i := range runs {
 		for j, s := range runs[i].sentences {
+			if ch != ChannelSMS {
+				s = rowLines(s)
+			}
 			s = cleanSentence(s, ch, needs)
 			s = dropAsides(s, whole.String())
 			if plain {
@@ -199,6 +205,35 @@ func cleanSentence(s string, ch Channel, needs Needs) string {
 		return fullStop(strings.Join(out, "\n"))
 	}
 	return fullStop(cleanLine(s, ch, needs))
+}
+
+// rowLines sets out a table row quoted as a sentence, as the loaders
+// write rows ("Service: Barking and Dagenham; Requested: 31/08/2017;
+// Status: Refused"), one field a line, as the table shows it: a record
+// is read field by field, not as one 20-word sentence. Only text made
+// wholly of two or more "Label: value" fields (a label of at most four
+// words, capitalised, with no sentence punctuation) is a row; a sentence
+// with a list after a colon ("agents: Marstons; Equita") is not, and
+// SMS keeps rows on one line.
+func rowLines(s string) string {
+	if strings.Contains(s, "\n") || !strings.Contains(s, "; ") {
+		return s
+	}
+	fields := strings.Split(s, "; ")
+	for i, f := range fields {
+		f = strings.TrimSpace(f)
+		k := strings.Index(f, ": ")
+		if k <= 0 || strings.TrimSpace(strings.TrimRight(f[k+2:], ".;")) == "" {
+			return s
+		}
+		label := f[:k]
+		if r, _ := utf8.DecodeRuneInString(label); !unicode.IsUpper(r) || len(strings.Fields(label)) > 4 ||
+			strings.ContainsAny(label, ".,;:!?") {
+			return s
+		}
+		fields[i] = f
+	}
+	return strings.Join(fields, "\n")
 }
 
 // fullStop ends a table row or list item quoted as a sentence with a full

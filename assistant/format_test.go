@@ -111,7 +111,7 @@ func TestFormatScreenReader(t *testing.T) {
 	for _, want := range []string{
 		"Visitor parking permits (example.gov.uk): https://www.example.gov.uk/parking/visitor-permits",
 		"Fees and charges 2025/26, page 3 (example.gov.uk): https://www.example.gov.uk/budget/fees.pdf",
-		"£19.35", "10am", "Band: D; Charge: £2,173.24",
+		"£19.35", "10am", "Band: D\nCharge: £2,173.24", // a row a field a line (rowLines)
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
@@ -304,7 +304,7 @@ func TestFormatLists(t *testing.T) {
 		Citations: []Citation{{N: 1, DocID: "p", Title: "Pest control", URL: "https://example.gov.uk/pests"}},
 	}
 	web, _ := Format(d, ChannelWeb, Needs{}, FormatOptions{})
-	wantWeb := "If you get one of these benefits, the cost is £102:\n- Pension Credit\n- Housing Benefit.\nBand: D; Annual charge: £2,173.24. [1]"
+	wantWeb := "If you get one of these benefits, the cost is £102:\n- Pension Credit\n- Housing Benefit.\nBand: D\nAnnual charge: £2,173.24. [1]"
 	if !strings.HasPrefix(web, wantWeb) {
 		t.Errorf("web = %q, want it to start %q", web, wantWeb)
 	}
@@ -312,5 +312,54 @@ func TestFormatLists(t *testing.T) {
 	wantSMS := "If you get one of these benefits, the cost is £102: Pension Credit; Housing Benefit. Band: D; Annual charge: £2,173.24.\nMore: https://example.gov.uk/pests"
 	if sms != wantSMS {
 		t.Errorf("sms = %q, want %q", sms, wantSMS)
+	}
+}
+
+// TestRowLines checks that a table row quoted as a sentence is set out
+// one field a line, and that sentences with a list after a colon, rows
+// with an unlabelled field and lines already broken are left alone.
+func TestRowLines(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"disclosure log row",
+			"Service: Barking and Dagenham; Requested: 31/08/2017; Status: Refused; Notes: Claimed exemption as CIPFA intend to publish in future.; Files: B&D Response DOCX",
+			"Service: Barking and Dagenham\nRequested: 31/08/2017\nStatus: Refused\nNotes: Claimed exemption as CIPFA intend to publish in future.\nFiles: B&D Response DOCX"},
+		{"two fields", "Band: D; Annual charge: £2,173.24", "Band: D\nAnnual charge: £2,173.24"},
+		{"list after a colon is a sentence",
+			"The name of the enforcement company used by the council: Marstons; Equita; Sheffield City Council Enforcement",
+			"The name of the enforcement company used by the council: Marstons; Equita; Sheffield City Council Enforcement"},
+		{"long label is a sentence",
+			"The council uses these enforcement agents for council tax: Marstons; Equita: for business rates",
+			"The council uses these enforcement agents for council tax: Marstons; Equita: for business rates"},
+		{"unlabelled field", "Emergency; Examples: No heating; Target time: 24 hours", "Emergency; Examples: No heating; Target time: 24 hours"},
+		{"semicolons in prose", "Call us; we can help: any time.", "Call us; we can help: any time."},
+		{"already a list", "Prices:\n- Band: D; Charge: £2,173.24", "Prices:\n- Band: D; Charge: £2,173.24"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := rowLines(tt.in); got != tt.want {
+				t.Errorf("rowLines(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFormatRowsAsLines checks a row in a web answer is shown one field
+// a line and graded as the resident reads it, a line at a time, and
+// that SMS keeps it on one line.
+func TestFormatRowsAsLines(t *testing.T) {
+	d := &Draft{
+		Sentences: []Sentence{
+			{Text: "A standard temporary event notice costs £21.", Cites: []int{1}},
+			{Text: "Type: Standard TEN; Notice needed: At least 10 working days; Fee: £21", Cites: []int{1}},
+		},
+		Citations: []Citation{{N: 1, Title: "Temporary event notices", URL: "https://www.example.gov.uk/ten"}},
+	}
+	web, _ := Format(d, ChannelWeb, Needs{}, FormatOptions{})
+	if !strings.Contains(web, "costs £21.\nType: Standard TEN\nNotice needed: At least 10 working days\nFee: £21. [1]") {
+		t.Errorf("web answer does not show the row a field a line:\n%s", web)
+	}
+	sms, _ := Format(d, ChannelSMS, Needs{}, FormatOptions{})
+	if !strings.Contains(sms, "Type: Standard TEN; Notice needed: At least 10 working days; Fee: £21") {
+		t.Errorf("SMS answer broke the row:\n%s", sms)
 	}
 }
