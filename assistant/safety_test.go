@@ -122,6 +122,14 @@ func TestOutOfScope(t *testing.T) {
 		{"who won the contract for the leisure centre", ""},
 		{"do I need a passport to give notice of marriage", ""},
 		{"how do I report a pothole", ""},
+		{"can I get a state pension forecast?", "dwp"},
+		{"what's the forecast for tomorrow", "weather"},
+		{"what is the council's budget forecast for next year", ""},
+		{"how much is a TV licence?", "tv_licence"},
+		{"how do I get a rod fishing licence?", "fishing"},
+		{"where can I buy cheap flights to Spain?", "commercial"},
+		{"what are the symptoms of flu?", "health"},
+		{"do I need a licence to sell food from a van", ""},
 	}
 	for _, tt := range tests {
 		s, ok := OutOfScope(tt.text)
