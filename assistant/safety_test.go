@@ -130,6 +130,19 @@ func TestOutOfScope(t *testing.T) {
 		{"where can I buy cheap flights to Spain?", "commercial"},
 		{"what are the symptoms of flu?", "health"},
 		{"do I need a licence to sell food from a van", ""},
+		{"is the M1 closed today?", "motorways"},
+		{"how do I report a problem with a train station?", "rail"},
+		{"how much does a stamp cost?", "post"},
+		{"how do I apply for a student loan?", "student_finance"},
+		{"how do I register a new company?", "companies"},
+		{"what's the minimum wage at the moment?", "work"},
+		{"where can I get my eyes tested?", "eyes"},
+		{"how do I become a British citizen?", "immigration"},
+		{"how do I find a cheap car insurance quote?", "commercial"},
+		{"how do I get a replacement bank card?", "commercial"},
+		{"how do I register a birth", ""},
+		{"the council's insurance claim for a pothole", ""},
+		{"do I pay business rates if I register a company at home", ""},
 	}
 	for _, tt := range tests {
 		s, ok := OutOfScope(tt.text)
