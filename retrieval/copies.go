@@ -53,7 +53,7 @@ func lendToCanonical(ctx context.Context, chunks ChunkGetter, hits []Hit, weight
 	if len(docs) < 2 {
 		return nil
 	}
-	got, err := chunks.Chunks(ctx, ids)
+	got, err := readChunks(ctx, chunks, ids)
 	if err != nil {
 		return fmt.Errorf("copies: %w", err)
 	}

@@ -55,7 +55,7 @@ func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
 	for i, h := range vh {
 		ids[i] = h.ID
 	}
-	chunks, err := v.Chunks.Chunks(ctx, ids)
+	chunks, err := readChunks(ctx, v.Chunks, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +112,7 @@ var _ Searcher = (*Hybrid)(nil)
 
 // Search implements Searcher.
 func (h *Hybrid) Search(ctx context.Context, q Query) ([]Hit, error) {
+	ctx = withChunkMemo(ctx)
 	if strings.TrimSpace(q.Text) == "" {
 		return nil, fmt.Errorf("empty query: %w", ErrInvalid)
 	}
@@ -181,7 +182,7 @@ func Hydrate(ctx context.Context, chunks ChunkGetter, query string, hits []Hit) 
 	if len(ids) == 0 {
 		return hits, nil
 	}
-	got, err := chunks.Chunks(ctx, ids)
+	got, err := readChunks(ctx, chunks, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ var _ Searcher = (*Prior)(nil)
 
 // Search implements Searcher.
 func (p *Prior) Search(ctx context.Context, q Query) ([]Hit, error) {
+	ctx = withChunkMemo(ctx)
 	limit := limitOf(q)
 	depth := p.Depth
 	if depth <= 0 {

@@ -73,6 +73,7 @@ var _ Searcher = (*Rerank)(nil)
 
 // Search implements Searcher.
 func (r *Rerank) Search(ctx context.Context, q Query) ([]Hit, error) {
+	ctx = withChunkMemo(ctx)
 	limit := limitOf(q)
 	depth := r.Depth
 	if depth <= 0 {
@@ -195,7 +196,7 @@ func (r *Rerank) read(ctx context.Context, terms []Term, hits []Hit, depth int) 
 	for i, c := range top {
 		ids[i] = c.hits[0].Chunk.ID
 	}
-	chunks, err := r.Chunks.Chunks(ctx, ids)
+	chunks, err := readChunks(ctx, r.Chunks, ids)
 	if err != nil {
 		return nil, fmt.Errorf("rerank: %w", err)
 	}
