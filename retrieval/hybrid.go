@@ -34,8 +34,8 @@ func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if len(vecs) != 1 {
 		return nil, fmt.Errorf("embed query: got %d vectors, want 1", len(vecs))
 	}
-	// Over-fetch: several chunks of one document may be near the query and
-	// filters are applied after the chunks are fetched.
+	// Over-fetch: several chunks of one document may be near the query, and
+	// kind and date filters are applied to the neighbours found.
 	k := limit * 4
 	if filtered(q) {
 		k = limit * 20
@@ -44,16 +44,54 @@ func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	if q.Bare && !filtered(q) {
+	ids := make([]string, len(vh))
+	for i, h := range vh {
+		ids[i] = h.ID
+	}
+	screened := !filtered(q)
+	if f, ok := v.Chunks.(Filter); ok && !screened {
+		// The filters are read from the index, not from each chunk.
+		pass, err := f.Pass(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		kept := vh[:0]
+		for _, h := range vh {
+			if pass[h.ID] {
+				kept = append(kept, h)
+			}
+		}
+		vh, screened = kept, true
+	}
+	if screened {
 		hits := make([]Hit, len(vh))
 		for i, h := range vh {
 			hits[i] = Hit{Chunk: corpus.Chunk{ID: h.ID, DocID: corpus.DocIDOfChunk(h.ID)}, Score: float64(h.Score)}
 		}
-		return Dedupe(hits, limit, q.PerDocument), nil
+		hits = Dedupe(hits, limit, q.PerDocument)
+		if q.Bare {
+			return hits, nil
+		}
+		return v.load(ctx, hits, nil)
 	}
-	ids := make([]string, len(vh))
+	// No Filter: load every neighbour and filter by its fields.
+	hits := make([]Hit, len(vh))
 	for i, h := range vh {
-		ids[i] = h.ID
+		hits[i] = Hit{Chunk: corpus.Chunk{ID: h.ID, DocID: corpus.DocIDOfChunk(h.ID)}, Score: float64(h.Score)}
+	}
+	hits, err = v.load(ctx, hits, func(c corpus.Chunk) bool { return Matches(q, c) })
+	if err != nil {
+		return nil, err
+	}
+	return Dedupe(hits, limit, q.PerDocument), nil
+}
+
+// load fills bare hits with their chunks and a plain snippet, keeping
+// those that still exist and that keep (if not nil) accepts.
+func (v *Vector) load(ctx context.Context, hits []Hit, keep func(corpus.Chunk) bool) ([]Hit, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Chunk.ID
 	}
 	chunks, err := readChunks(ctx, v.Chunks, ids)
 	if err != nil {
@@ -63,15 +101,15 @@ func (v *Vector) Search(ctx context.Context, q Query) ([]Hit, error) {
 	for _, c := range chunks {
 		byID[c.ID] = c
 	}
-	hits := make([]Hit, 0, len(vh))
-	for _, h := range vh {
-		c, ok := byID[h.ID]
-		if !ok || !Matches(q, c) {
+	out := hits[:0]
+	for _, h := range hits {
+		c, ok := byID[h.Chunk.ID]
+		if !ok || keep != nil && !keep(c) {
 			continue
 		}
-		hits = append(hits, Hit{Chunk: c, Score: float64(h.Score), Snippet: PlainSnippet(c.Text, 200)})
+		out = append(out, Hit{Chunk: c, Score: h.Score, Snippet: PlainSnippet(c.Text, 200)})
 	}
-	return Dedupe(hits, limit, q.PerDocument), nil
+	return out, nil
 }
 
 // Hybrid fuses a keyword searcher and a vector searcher with weighted

@@ -3,6 +3,7 @@ package retrieval_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -164,6 +165,30 @@ func TestHybrid(t *testing.T) {
 			t.Errorf("got %v, want no FOI hits", docs(got))
 		}
 	})
+	t.Run("vector arm filters through the index", func(t *testing.T) {
+		pg := &passingGetter{ChunkGetter: kw}
+		vp := &retrieval.Vector{Index: vec, Chunks: pg, Embed: retrievaltest.BagOfWords(64)}
+		q := retrieval.Query{Text: "visitor permits price", Kinds: []corpus.Kind{corpus.KindPage}, Limit: 2}
+		want, err := vs.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := vp.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(docs(got), docs(want)) || len(got) != 2 || got[0].Snippet == "" {
+			t.Errorf("with Pass %v, loading every neighbour %v; want the same hydrated hits", docs(got), docs(want))
+		}
+		pg.loads = 0
+		q.Bare = true
+		if _, err := vp.Search(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if pg.loads != 0 {
+			t.Errorf("a bare filtered search loaded %d chunks; Pass should make loading unnecessary", pg.loads)
+		}
+	})
 	t.Run("empty query", func(t *testing.T) {
 		if _, err := h.Search(ctx, retrieval.Query{Text: "  "}); !errors.Is(err, retrieval.ErrInvalid) {
 			t.Errorf("err = %v, want ErrInvalid", err)
@@ -278,4 +303,28 @@ func TestHybridPriorChoosesCandidates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// passingGetter is a ChunkGetter with the Filter ability that counts the
+// chunks it loads (Pass itself reads them directly, as an index would).
+type passingGetter struct {
+	retrieval.ChunkGetter
+	loads int
+}
+
+func (g *passingGetter) Chunks(ctx context.Context, ids []string) ([]corpus.Chunk, error) {
+	g.loads += len(ids)
+	return g.ChunkGetter.Chunks(ctx, ids)
+}
+
+func (g *passingGetter) Pass(ctx context.Context, q retrieval.Query, ids []string) (map[string]bool, error) {
+	cs, err := g.ChunkGetter.Chunks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, c := range cs {
+		out[c.ID] = retrieval.Matches(q, c)
+	}
+	return out, nil
 }

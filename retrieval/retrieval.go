@@ -57,6 +57,13 @@ type ChunkIndex interface {
 	DeleteFiles(ctx context.Context, fileIDs []string) error
 }
 
+// Filter is an optional ability of a ChunkGetter: it reports which of
+// the chunks ids pass q's kind and date filters (see Matches) without
+// loading them. The vector arm uses it to filter its neighbours.
+type Filter interface {
+	Pass(ctx context.Context, q Query, ids []string) (map[string]bool, error)
+}
+
 // ChunkGetter fetches stored chunks by ID. Missing IDs are skipped, so the
 // result may be shorter than ids; order follows ids.
 type ChunkGetter interface {

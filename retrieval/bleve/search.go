@@ -348,3 +348,37 @@ func docFreq(r index.IndexReader, term string, fields ...string) (uint64, error)
 	}
 	return df, nil
 }
+
+// Pass reports which of the chunks ids pass q's kind and date filters,
+// reading the index's terms rather than the chunks' stored fields, so
+// the vector arm of a filtered search (see retrieval.Filter) can drop
+// the chunks it will not return without loading them. Chunks that no
+// longer exist do not pass; a query without filters passes every ID.
+func (i *Index) Pass(ctx context.Context, q retrieval.Query, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	f := filter(q)
+	if f == nil {
+		for _, id := range ids {
+			out[id] = true
+		}
+		return out, nil
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	i.mu.RLock()
+	defer i.mu.RUnlock()
+	if i.closed {
+		return nil, retrieval.ErrClosed
+	}
+	req := blevesearch.NewSearchRequestOptions(blevesearch.NewConjunctionQuery(blevesearch.NewDocIDQuery(ids), f), len(ids), 0, false)
+	req.Score = "none"
+	res, err := i.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: filter: %w", err)
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = true
+	}
+	return out, nil
+}

@@ -147,6 +147,26 @@ func TestSearchFilters(t *testing.T) {
 				if diff := cmp.Diff(tt.want, sorted(got)); diff != "" {
 					t.Errorf("%s arm (-want +got):\n%s", arm.name, diff)
 				}
+				// Pass reads the same filters from the index for IDs a
+				// vector search found; an ID not in the index never passes.
+				pass, err := idx.Pass(context.Background(), retrieval.Query{Text: "x", Kinds: tt.kinds, From: tt.from, To: tt.to},
+					[]string{"page~0", "foi-2022~0", "foi-2023~0", "spend-2023~0", "spend-2024~0", "gone~0"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				passed := []string{}
+				for id, ok := range pass {
+					if ok {
+						passed = append(passed, strings.TrimSuffix(id, "~0"))
+					}
+				}
+				if diff := cmp.Diff(tt.want, sorted(passed)); tt.kinds != nil || !tt.from.IsZero() || !tt.to.IsZero() {
+					if diff != "" {
+						t.Errorf("Pass (-want +got):\n%s", diff)
+					}
+				} else if len(passed) != 6 {
+					t.Errorf("Pass without filters passed %v, want every ID", passed)
+				}
 				// Filters must not change scores: all these chunks are equal.
 				for _, h := range hits {
 					if h.Score != hits[0].Score {
