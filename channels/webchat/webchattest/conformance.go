@@ -3,6 +3,7 @@ package webchattest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -52,6 +53,16 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		if err := s.RecordMessage(ctx, webchat.MessageRecord{ClientID: "x"}); !errors.Is(err, webchat.ErrInvalid) {
 			t.Errorf("RecordMessage without conversation: got %v, want ErrInvalid", err)
 		}
+		if got, err := s.ClientIDs(ctx, "unknown"); err != nil || len(got) != 0 {
+			t.Errorf("ClientIDs(unknown) = %v, %v; want none, nil", got, err)
+		}
+		// A message without a time is stamped by the store.
+		if err := s.RecordMessage(ctx, webchat.MessageRecord{ConversationID: "c3", ClientID: "m1", Seq: 1, Resident: "web:s3", Channel: assistant.ChannelWeb}); err != nil {
+			t.Fatalf("RecordMessage without a time: %v", err)
+		}
+		if got, err := s.ResidentConversations(ctx, "web:s3", 0); err != nil || !slices.Equal(got, []string{"c3"}) {
+			t.Errorf("ResidentConversations(web:s3) = %v, %v; want [c3]", got, err)
+		}
 	})
 
 	t.Run("resident conversations", func(t *testing.T) {
@@ -74,11 +85,18 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		if got, _ := s.ResidentConversations(ctx, "web:nobody", 0); len(got) != 0 {
 			t.Errorf("unknown resident has %v", got)
 		}
+		all, err := s.ResidentConversations(ctx, "sms:+447700900123", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"new", "mid", "old"}, all); diff != "" {
+			t.Errorf("ResidentConversations without a limit (-want +got):\n%s", diff)
+		}
 	})
 
 	t.Run("feedback", func(t *testing.T) {
 		s := open(t)
-		f := webchat.Feedback{ConversationID: "c1", Seq: 2, Helpful: true, Channel: assistant.ChannelWeb, Question: "q", Answer: "a", At: t0}
+		f := webchat.Feedback{ConversationID: "c1", Seq: 2, Helpful: true, Channel: assistant.ChannelWeb, Question: "When’s my bin day? 🗑\n'quoted' \"too\"", Answer: "Tuesdays [1]\n\nSources:\n[1] Bins: https://example.gov.uk/bins?a=1&b=2", At: t0}
 		if err := s.SaveFeedback(ctx, f); err != nil {
 			t.Fatal(err)
 		}
@@ -103,6 +121,19 @@ func TestStores(t *testing.T, open func(t *testing.T) Stores) {
 		}
 		if err := s.SaveFeedback(ctx, webchat.Feedback{ConversationID: "c1"}); !errors.Is(err, webchat.ErrInvalid) {
 			t.Errorf("SaveFeedback seq 0: got %v, want ErrInvalid", err)
+		}
+		if err := s.SaveFeedback(ctx, webchat.Feedback{Seq: 2, Helpful: true}); !errors.Is(err, webchat.ErrInvalid) {
+			t.Errorf("SaveFeedback without conversation: got %v, want ErrInvalid", err)
+		}
+		// Since is inclusive; Limit keeps the oldest.
+		if got, err := s.FindFeedback(ctx, webchat.FeedbackFilter{Since: t0.Add(time.Minute)}); err != nil || len(got) != 2 || got[0].Seq != 4 || got[1].Seq != 2 {
+			t.Errorf("FindFeedback(since t0+1m) = %+v, %v; want c2/4 then c1/2", got, err)
+		}
+		if got, err := s.FindFeedback(ctx, webchat.FeedbackFilter{Since: t0.Add(90 * time.Second)}); err != nil || len(got) != 1 || got[0].ConversationID != "c1" {
+			t.Errorf("FindFeedback(since t0+90s) = %+v, %v; want c1 alone", got, err)
+		}
+		if got, err := s.FindFeedback(ctx, webchat.FeedbackFilter{Limit: 1}); err != nil || len(got) != 1 || got[0].ConversationID != "c2" {
+			t.Errorf("FindFeedback(limit 1) = %+v, %v; want c2 alone", got, err)
 		}
 	})
 }
