@@ -29,6 +29,7 @@ const exitGate = 4
 const evalUsage = `Usage:
   townhall eval -suite FILE -manifest FILE -json OUT [flags] [KEY=V1,V2 ...]
   townhall eval export -db PATH -out FILE [-since DATE]
+  townhall eval export -store postgres -manifest FILE -out FILE [-since DATE]
 
 Runs an eval suite (shared/evals/FORMAT.md) in process against one
 configuration or a matrix of them (or, with -remote URL, against a running
@@ -61,7 +62,7 @@ type evalFlags struct {
 
 func runEval(ctx context.Context, args []string, env config, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "export" {
-		return runEvalExport(ctx, args[1:], stdout, stderr)
+		return runEvalExport(ctx, args[1:], env, stdout, stderr)
 	}
 	var f evalFlags
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)

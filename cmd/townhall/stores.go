@@ -22,10 +22,10 @@ const (
 	// storePostgres keeps retrieval (chunks, full text, pgvector
 	// embeddings and the file catalog), the assistant's conversations,
 	// service requests and hand-offs, and the FOI database (requests,
-	// disclosure log, redaction audit and censor rules; see foiLocate) in
-	// PostgreSQL, one schema per manifest. The record store, the web
-	// chat's message log and the FOI search index (foi.bleve) stay in the
-	// index folder.
+	// disclosure log, redaction audit and censor rules; see foiLocate) and
+	// the web chat's message log, feedback and form key (openWebchatDB) in
+	// PostgreSQL, one schema per manifest. The record store and the FOI
+	// search index (foi.bleve) stay in the index folder.
 	storePostgres = "postgres"
 )
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/townhall-civic/townhall/channels/webchat"
+	wpostgres "github.com/townhall-civic/townhall/channels/webchat/postgres"
 	wsqlite "github.com/townhall-civic/townhall/channels/webchat/sqlite"
 )
 
@@ -26,6 +27,11 @@ type webEnv struct {
 	Origins []string
 	// SecureCookies is TOWNHALL_WEBCHAT_SECURE_COOKIES=1, for TLS.
 	SecureCookies bool
+	// Key is TOWNHALL_WEBCHAT_KEY: the key that signs the chat page's
+	// form tokens, at least 32 characters. Unset, it is webchat.key in
+	// the index folder, or with the postgres store a key kept in the
+	// database; every machine behind one load balancer needs the same.
+	Key string
 	// Limits overrides: TOWNHALL_WEBCHAT_CONNS_PER_IP,
 	// TOWNHALL_WEBCHAT_IP_RATE (messages a second per address) and
 	// TOWNHALL_WEBCHAT_CONN_RATE (per connection); -1 switches a limit
@@ -48,6 +54,7 @@ func webEnvConfig(getenv func(string) string) webEnv {
 		StaffConsole:  on("TOWNHALL_STAFF_CONSOLE"),
 		Origins:       splitList(get("TOWNHALL_WEBCHAT_ORIGINS"), ","),
 		SecureCookies: on("TOWNHALL_WEBCHAT_SECURE_COOKIES"),
+		Key:           get("TOWNHALL_WEBCHAT_KEY"),
 		Messaging:     messagingEnvConfig(getenv),
 	}
 	if n, err := strconv.Atoi(get("TOWNHALL_WEBCHAT_CONNS_PER_IP")); err == nil {
@@ -68,13 +75,13 @@ func webEnvConfig(getenv func(string) string) webEnv {
 type webChat struct {
 	chat      *webchat.Server
 	assistant assistantDB
-	records   *wsqlite.DB
+	records   webchatDB
 	messaging *messaging
 }
 
 // mountWeb opens the assistant's database (assistant.db in the index
 // folder, or PostgreSQL; see openAssistantDB) and the web chat's
-// (webchat.db), builds the assistant and
+// (webchat.db, or PostgreSQL; see openWebchatDB), builds the assistant and
 // mounts the widget, the chat page, the chat websocket and, when
 // TOWNHALL_STAFF_CONSOLE is set, the staff console.
 func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) error {
@@ -86,7 +93,7 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 	if err != nil {
 		return err
 	}
-	wdb, err := wsqlite.Open(ctx, filepath.Join(dir, "webchat.db"))
+	wdb, err := openWebchatDB(ctx, env, s.cfg.Manifest, dir)
 	if err != nil {
 		adb.Close()
 		return err
@@ -104,7 +111,7 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 	if err := s.store.records.Warm(ctx); err != nil {
 		return fail(err)
 	}
-	secret, err := webSecret(filepath.Join(dir, "webchat.key"))
+	secret, err := webFormKey(ctx, env.Web.Key, wdb, filepath.Join(dir, "webchat.key"))
 	if err != nil {
 		return fail(err)
 	}
@@ -137,6 +144,54 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 		s.cfg.Logger.Info("staff hand-off console at /staff/ (loopback only)")
 	}
 	return nil
+}
+
+// webchatDB is the web chat's own store: client message ids, residents'
+// conversations and feedback.
+type webchatDB interface {
+	webchat.MessageLog
+	webchat.FeedbackStore
+	Close() error
+}
+
+// openWebchatDB opens the web chat's store for the configured backend:
+// webchat.db in the index folder dir, or the manifest's schema in
+// PostgreSQL, which every machine serving the manifest shares.
+func openWebchatDB(ctx context.Context, env config, manifestPath, dir string) (webchatDB, error) {
+	if err := env.Store.validate(); err != nil {
+		return nil, err
+	}
+	if env.Store.backend() == storePostgres {
+		schema := env.Store.schemaFor(manifestPath)
+		db, err := wpostgres.Open(ctx, env.Store.DatabaseURL, wpostgres.Options{Schema: schema, MaxConns: env.Store.MaxConns})
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL web chat store (schema %s): %w", schema, err)
+		}
+		return db, nil
+	}
+	db, err := wsqlite.Open(ctx, filepath.Join(dir, "webchat.db"))
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// webFormKey returns the key that signs the chat page's form tokens:
+// TOWNHALL_WEBCHAT_KEY when set (at least 32 characters), else the key
+// kept in the web chat's PostgreSQL store (made by the first machine),
+// else webchat.key at path (see webSecret). Machines behind one load
+// balancer must share it, or a form served by one is refused by another.
+func webFormKey(ctx context.Context, fromEnv string, db webchatDB, path string) ([]byte, error) {
+	if fromEnv != "" {
+		if len(fromEnv) < 32 {
+			return nil, usageError("TOWNHALL_WEBCHAT_KEY has %d characters, want at least 32 (e.g. from `openssl rand -hex 32`)", len(fromEnv))
+		}
+		return []byte(fromEnv), nil
+	}
+	if pg, ok := db.(*wpostgres.DB); ok {
+		return pg.FormKey(ctx)
+	}
+	return webSecret(path)
 }
 
 // webSecret reads the key that signs the chat page's form tokens, making
