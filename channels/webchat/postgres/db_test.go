@@ -188,3 +188,10 @@ func TestOpenBadURL(t *testing.T) {
 		t.Fatal("Open with a malformed URL succeeded")
 	}
 }
+
+func BenchmarkStores(b *testing.B) {
+	url := pgtest.URL(b)
+	webchattest.BenchmarkStores(b, func(b *testing.B) webchattest.Stores {
+		return MustOpenDB(b, url, pgtest.Schema(b, url, "bench_webchat_"))
+	})
+}

@@ -38,3 +38,14 @@ func TestReopenKeepsRecords(t *testing.T) {
 		t.Errorf("after reopening: FindMessageSeq = %d, %v; want 1", seq, err)
 	}
 }
+
+func BenchmarkStores(b *testing.B) {
+	webchattest.BenchmarkStores(b, func(b *testing.B) webchattest.Stores {
+		db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "webchat.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	})
+}
