@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"github.com/townhall-civic/townhall/assistant"
 	"github.com/townhall-civic/townhall/channels"
 	"github.com/townhall-civic/townhall/channels/inbound"
+	ipostgres "github.com/townhall-civic/townhall/channels/inbound/postgres"
 	isqlite "github.com/townhall-civic/townhall/channels/inbound/sqlite"
 	"github.com/townhall-civic/townhall/channels/twilio"
 	"github.com/townhall-civic/townhall/channels/webchat"
@@ -114,11 +117,130 @@ func (e messagingEnv) check() error {
 // (StatusCallback).
 const twilioStatusPath = "/channels/twilio/status"
 
+// queueDB is the SMS and WhatsApp queue: channels/inbound/sqlite
+// (messaging.db in the index folder) or, with TOWNHALL_STORE=postgres,
+// channels/inbound/postgres in the manifest's schema, shared by every
+// machine serving it. It is what the pool, the webhooks and `townhall
+// messaging` use; the stores' optional abilities (delivery reports, held
+// replies, pruning, Commit and Forget) are found by the pool and the
+// webhooks through type assertions, which the wrappers below keep.
+type queueDB interface {
+	inbound.Store
+	channels.Deduper
+	channels.OptOuts
+	whatsapp.Window
+	Counts(ctx context.Context) (map[inbound.Kind]map[inbound.State]int, error)
+	DeliveryCounts(ctx context.Context) (map[channels.DeliveryState]int, error)
+	FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]isqlite.JobInfo, error)
+	FindJobsBy(ctx context.Context, kind inbound.Kind, f isqlite.JobFilter) ([]isqlite.JobInfo, error)
+	FindDeliveries(ctx context.Context, id int64) ([]isqlite.Delivery, error)
+	Requeue(ctx context.Context, kind inbound.Kind, id int64) error
+	// Where names the queue for operators (a file, or a schema; never a
+	// database URL).
+	Where() string
+	Close() error
+}
+
+// sqliteQueue is messaging.db.
+type sqliteQueue struct{ *isqlite.DB }
+
+func (q sqliteQueue) Where() string { return q.Path() }
+
+// pgQueue is the queue in PostgreSQL, its operator views given as
+// channels/inbound/sqlite's types (the same fields).
+type pgQueue struct{ *ipostgres.DB }
+
+func (q pgQueue) FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]isqlite.JobInfo, error) {
+	return q.FindJobsBy(ctx, kind, isqlite.JobFilter{States: states})
+}
+
+func (q pgQueue) FindJobsBy(ctx context.Context, kind inbound.Kind, f isqlite.JobFilter) ([]isqlite.JobInfo, error) {
+	js, err := q.DB.FindJobsBy(ctx, kind, ipostgres.JobFilter(f))
+	out := make([]isqlite.JobInfo, len(js))
+	for i, j := range js {
+		out[i] = isqlite.JobInfo(j)
+	}
+	return out, err
+}
+
+func (q pgQueue) FindDeliveries(ctx context.Context, id int64) ([]isqlite.Delivery, error) {
+	ds, err := q.DB.FindDeliveries(ctx, id)
+	out := make([]isqlite.Delivery, len(ds))
+	for i, d := range ds {
+		out[i] = isqlite.Delivery(d)
+	}
+	return out, err
+}
+
+var (
+	_ queueDB               = sqliteQueue{}
+	_ queueDB               = pgQueue{}
+	_ inbound.DeliveryStore = pgQueue{}
+	_ inbound.Holder        = pgQueue{}
+	_ inbound.Pruner        = pgQueue{}
+	_ channels.Committer    = pgQueue{}
+	_ channels.Forgetter    = pgQueue{}
+)
+
+// queueLocation is where a manifest's queue lives: a SQLite file, or a
+// PostgreSQL schema (URL set).
+type queueLocation struct {
+	Path     string
+	URL      string
+	Schema   string
+	MaxConns int32
+}
+
+// messagingLocate resolves the queue for the store backend: path (the
+// SQLite file; "" means messaging.db in dir) by default, or with
+// TOWNHALL_STORE=postgres the manifest's schema, where a SQLite file
+// named too is refused rather than silently ignored.
+func messagingLocate(env config, manifestPath, dir, path string) (queueLocation, error) {
+	if err := env.Store.validate(); err != nil {
+		return queueLocation{}, err
+	}
+	if env.Store.backend() != storePostgres {
+		if path == "" {
+			path = filepath.Join(dir, "messaging.db")
+		}
+		return queueLocation{Path: path}, nil
+	}
+	if path != "" {
+		return queueLocation{}, usageError("the messaging queue is in PostgreSQL with TOWNHALL_STORE=postgres: drop -db, or use -store local for a SQLite file")
+	}
+	if manifestPath == "" && env.Store.Schema == "" {
+		return queueLocation{}, usageError("the messaging queue in PostgreSQL is in the manifest's schema: give -manifest (or set TOWNHALL_DATABASE_SCHEMA)")
+	}
+	return queueLocation{URL: env.Store.DatabaseURL, Schema: env.Store.schemaFor(manifestPath), MaxConns: env.Store.MaxConns}, nil
+}
+
+// openQueue opens the queue at loc. mustExist refuses to create one (an
+// operator's typo should not make a new queue).
+func openQueue(ctx context.Context, loc queueLocation, mustExist bool) (queueDB, error) {
+	if loc.URL != "" {
+		db, err := ipostgres.Open(ctx, loc.URL, ipostgres.Options{Schema: loc.Schema, MaxConns: loc.MaxConns, MustExist: mustExist})
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL messaging queue (schema %s): %w", loc.Schema, err)
+		}
+		return pgQueue{db}, nil
+	}
+	if mustExist {
+		if _, err := os.Stat(loc.Path); err != nil {
+			return nil, fmt.Errorf("messaging: no queue at %s (serve creates it when SMS or WhatsApp is switched on): %w", loc.Path, err)
+		}
+	}
+	db, err := isqlite.Open(ctx, loc.Path)
+	if err != nil {
+		return nil, err
+	}
+	return sqliteQueue{db}, nil
+}
+
 // messaging is SMS and WhatsApp: the queue database, the worker pool and
 // the webhooks. A nil *messaging (no channel switched on) does nothing.
 type messaging struct {
 	env      messagingEnv
-	db       *isqlite.DB
+	db       queueDB
 	pool     *inbound.Pool
 	answerer *inbound.ChatAnswerer
 	senders  map[channels.Channel]channels.Sender
@@ -126,17 +248,24 @@ type messaging struct {
 	logger   *slog.Logger
 }
 
-// openMessaging opens the queue (messaging.db in the index folder) and
-// builds the senders and the pool, when a channel is switched on. The
-// pool starts in mount, once the web chat it answers through exists.
-func openMessaging(ctx context.Context, dir string, env messagingEnv, council string, logger *slog.Logger) (*messaging, error) {
+// openMessaging opens the queue (messaging.db in the index folder dir,
+// or with TOWNHALL_STORE=postgres the manifest's schema; see
+// messagingLocate) and builds the senders and the pool, when a channel
+// is switched on. The pool starts in mount, once the web chat it answers
+// through exists.
+func openMessaging(ctx context.Context, cfg config, manifestPath, dir, council string, logger *slog.Logger) (*messaging, error) {
+	env := cfg.Web.Messaging
 	if !env.twilioOn() && !env.whatsappOn() {
 		return nil, nil
 	}
 	if err := env.check(); err != nil {
 		return nil, err
 	}
-	db, err := isqlite.Open(ctx, filepath.Join(dir, "messaging.db"))
+	loc, err := messagingLocate(cfg, manifestPath, dir, "")
+	if err != nil {
+		return nil, err
+	}
+	db, err := openQueue(ctx, loc, false)
 	if err != nil {
 		return nil, err
 	}

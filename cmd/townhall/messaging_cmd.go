@@ -7,8 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,10 +17,11 @@ import (
 	isqlite "github.com/townhall-civic/townhall/channels/inbound/sqlite"
 )
 
-const messagingUsage = `usage: townhall messaging COMMAND [-manifest FILE] [-data DIR] [-db FILE] [ARGS]
+const messagingUsage = `usage: townhall messaging COMMAND [-manifest FILE] [-data DIR] [-db FILE] [-store local|postgres] [ARGS]
 
-Looks after the SMS and WhatsApp queue (messaging.db in the index folder),
-also while serve is running.
+Looks after the SMS and WhatsApp queue (messaging.db in the index folder,
+or with TOWNHALL_STORE=postgres the manifest's schema in
+$TOWNHALL_DATABASE_URL), also while serve is running.
 
 Commands:
   status                      jobs by state, and delivery reports by status
@@ -54,25 +53,25 @@ func runMessaging(ctx context.Context, args []string, env config, stdout, stderr
 	fs.SetOutput(stderr)
 	manifestPath := fs.String("manifest", "", "sources manifest, to find the index folder")
 	data := fs.String("data", "", "index folder (default $TOWNHALL_DATA/<manifest name>)")
-	dbPath := fs.String("db", "", "the queue database (default <index folder>/messaging.db)")
+	dbPath := fs.String("db", "", "the queue database (default <index folder>/messaging.db; not with -store postgres)")
+	storeFlag(fs, &env)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	path := *dbPath
+	dir := *data
 	switch {
-	case path != "":
-	case *data != "":
-		path = filepath.Join(*data, "messaging.db")
+	case dir != "":
 	case *manifestPath != "":
-		path = filepath.Join(env.indexDir(*manifestPath), "messaging.db")
-	default:
+		dir = env.indexDir(*manifestPath)
+	case *dbPath == "" && env.Store.backend() != storePostgres:
 		return usageError("messaging %s: give -db, -data or -manifest", cmd)
 	}
-	// Opening creates a database; an operator's typo should not.
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("messaging: no queue at %s (serve creates it when SMS or WhatsApp is switched on): %w", path, err)
+	loc, err := messagingLocate(env, *manifestPath, dir, *dbPath)
+	if err != nil {
+		return err
 	}
-	db, err := isqlite.Open(ctx, path)
+	// Opening creates a queue; an operator's typo should not.
+	db, err := openQueue(ctx, loc, true)
 	if err != nil {
 		return err
 	}
@@ -120,7 +119,7 @@ var jobStates = []inbound.State{inbound.StateQueued, inbound.StateLeased, inboun
 var deliveryStates = []channels.DeliveryState{channels.DeliveryAccepted, channels.DeliveryQueued, channels.DeliverySending,
 	channels.DeliverySent, channels.DeliveryDelivered, channels.DeliveryRead, channels.DeliveryUndelivered, channels.DeliveryFailed}
 
-func messagingStatus(ctx context.Context, db *isqlite.DB, w io.Writer) error {
+func messagingStatus(ctx context.Context, db queueDB, w io.Writer) error {
 	counts, err := db.Counts(ctx)
 	if err != nil {
 		return err
@@ -129,7 +128,7 @@ func messagingStatus(ctx context.Context, db *isqlite.DB, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Queue %s\n\n", db.Path())
+	fmt.Fprintf(w, "Queue %s\n\n", db.Where())
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprint(tw, "JOBS")
 	for _, s := range jobStates {
@@ -168,7 +167,7 @@ func messagingStatus(ctx context.Context, db *isqlite.DB, w io.Writer) error {
 	return nil
 }
 
-func messagingDead(ctx context.Context, db *isqlite.DB, w io.Writer) error {
+func messagingDead(ctx context.Context, db queueDB, w io.Writer) error {
 	var jobs []isqlite.JobInfo
 	for _, k := range []inbound.Kind{inbound.KindInbound, inbound.KindOutbound} {
 		js, err := db.FindJobs(ctx, k, inbound.StateDead)
@@ -196,7 +195,7 @@ func messagingDead(ctx context.Context, db *isqlite.DB, w io.Writer) error {
 
 // findJob returns job id of kind, or of either kind when kind is "" and
 // only one has it (want, if set, narrows the search to those states).
-func findJob(ctx context.Context, db *isqlite.DB, kind inbound.Kind, id int64, want ...inbound.State) (isqlite.JobInfo, error) {
+func findJob(ctx context.Context, db queueDB, kind inbound.Kind, id int64, want ...inbound.State) (isqlite.JobInfo, error) {
 	kinds := []inbound.Kind{kind}
 	if kind == "" {
 		kinds = []inbound.Kind{inbound.KindInbound, inbound.KindOutbound}
@@ -225,7 +224,7 @@ func findJob(ctx context.Context, db *isqlite.DB, kind inbound.Kind, id int64, w
 	return isqlite.JobInfo{}, usageError("messaging: inbound %d and outbound %d both exist: say which", id, id)
 }
 
-func messagingShow(ctx context.Context, db *isqlite.DB, kind inbound.Kind, id int64, w io.Writer) error {
+func messagingShow(ctx context.Context, db queueDB, kind inbound.Kind, id int64, w io.Writer) error {
 	j, err := findJob(ctx, db, kind, id)
 	if err != nil {
 		return err
@@ -271,7 +270,7 @@ func messagingShow(ctx context.Context, db *isqlite.DB, kind inbound.Kind, id in
 	return nil
 }
 
-func messagingRequeue(ctx context.Context, db *isqlite.DB, kind inbound.Kind, id int64, w io.Writer) error {
+func messagingRequeue(ctx context.Context, db queueDB, kind inbound.Kind, id int64, w io.Writer) error {
 	j, err := findJob(ctx, db, kind, id, inbound.StateDead, inbound.StateDropped)
 	if err != nil {
 		return err

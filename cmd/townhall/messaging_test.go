@@ -101,12 +101,19 @@ func (f *fakeProviders) waSent() []map[string]any {
 // switched on against fake providers.
 func startMessagingServer(t *testing.T) (*Server, *fakeProviders) {
 	t.Helper()
+	return startMessagingServerEnv(t, nil)
+}
+
+// startMessagingServerEnv is startMessagingServer with extra environment
+// (the postgres store's, say).
+func startMessagingServerEnv(t *testing.T, extra map[string]string) (*Server, *fakeProviders) {
+	t.Helper()
 	fake := &fakeProviders{t: t}
 	tw := httptest.NewServer(http.HandlerFunc(fake.twilio))
 	t.Cleanup(tw.Close)
 	gr := httptest.NewServer(http.HandlerFunc(fake.graph))
 	t.Cleanup(gr.Close)
-	s := startDemoServer(t, map[string]string{
+	vars := map[string]string{
 		"TOWNHALL_STAFF_CONSOLE":         "1",
 		"TOWNHALL_PUBLIC_URL":            testPublicURL,
 		"TOWNHALL_TWILIO_AUTH_TOKEN":     testTwilioToken,
@@ -119,7 +126,11 @@ func startMessagingServer(t *testing.T) (*Server, *fakeProviders) {
 		"TOWNHALL_WHATSAPP_PHONE_ID":     testWAPhoneID,
 		"TOWNHALL_WHATSAPP_API_URL":      gr.URL,
 		"TOWNHALL_WHATSAPP_TEMPLATE":     "reply_waiting",
-	})
+	}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	s := startDemoServer(t, vars)
 	if s.web == nil || s.web.messaging == nil {
 		t.Fatal("messaging not mounted")
 	}
@@ -429,7 +440,7 @@ func TestMessagingEnv(t *testing.T) {
 	env := func(vars map[string]string) messagingEnv {
 		return messagingEnvConfig(func(k string) string { return vars[k] })
 	}
-	m, err := openMessaging(context.Background(), t.TempDir(), env(nil), "", nil)
+	m, err := openMessaging(context.Background(), config{Web: webEnv{Messaging: env(nil)}}, "demo.yaml", t.TempDir(), "", nil)
 	if err != nil || m != nil {
 		t.Errorf("no secrets: got %v, %v; want messaging off", m, err)
 	}

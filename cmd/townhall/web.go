@@ -116,7 +116,7 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 		return fail(err)
 	}
 	e := env.Web
-	if w.messaging, err = openMessaging(ctx, dir, e.Messaging, s.store.manifest.Council, s.cfg.Logger); err != nil {
+	if w.messaging, err = openMessaging(ctx, env, s.cfg.Manifest, dir, s.store.manifest.Council, s.cfg.Logger); err != nil {
 		return fail(err)
 	}
 	w.chat, err = webchat.New(webchat.Config{

@@ -68,7 +68,14 @@ type Options struct {
 	Schema string
 	// MaxConns caps the connection pool; 0 means pgxpool's default.
 	MaxConns int32
+	// MustExist refuses to create the queue: Open fails with ErrNoQueue
+	// when the schema holds none (for operators' commands, where a
+	// mistyped manifest name should not make a new, empty queue).
+	MustExist bool
 }
+
+// ErrNoQueue reports a schema without a queue, with Options.MustExist.
+var ErrNoQueue = errors.New("no messaging queue")
 
 // DB is an open queue. It is safe for concurrent use, by any number of
 // processes.
@@ -92,6 +99,11 @@ type DB struct {
 // DSN), applies any pending migrations (recorded in messaging_migrations)
 // and returns the queue.
 func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	if opt.MustExist {
+		if err := checkExists(ctx, url, opt.Schema); err != nil {
+			return nil, fmt.Errorf("messaging queue: %w", err)
+		}
+	}
 	pool, err := pgmigrate.OpenPool(ctx, url, pgmigrate.Options{
 		Schema: opt.Schema, MaxConns: opt.MaxConns,
 		Migrations: migrations, Pattern: "migrations/*.sql", Table: "messaging_migrations",
@@ -100,6 +112,35 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("messaging queue: %w", err)
 	}
 	return &DB{pool: pool, schema: opt.Schema}, nil
+}
+
+// checkExists returns ErrNoQueue unless schema holds a migrated queue.
+func checkExists(ctx context.Context, url, schema string) error {
+	cfg, err := pgmigrate.PoolConfig(url, schema, 1)
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	var ok bool
+	q, args := `SELECT to_regclass('messaging_migrations') IS NOT NULL`, []any(nil)
+	if schema != "" {
+		q, args = `SELECT to_regclass(format('%I.messaging_migrations', $1::text)) IS NOT NULL`, []any{schema}
+	}
+	if err := conn.QueryRow(ctx, q, args...).Scan(&ok); err != nil {
+		return err
+	}
+	if !ok {
+		where := "schema " + schema
+		if schema == "" {
+			where = "the connection's search_path"
+		}
+		return fmt.Errorf("%w in %s", ErrNoQueue, where)
+	}
+	return nil
 }
 
 // Close closes the connection pool. Every write has already been
