@@ -10,9 +10,10 @@
 // windows (whatsapp.Window).
 //
 // Durability. Every exported method is one transaction, committed before
-// it returns: a webhook answers the provider only after EnqueueInbound
-// has committed, so an acknowledged message is on the server's disk
-// (PostgreSQL's default synchronous_commit=on).
+// it returns, and every write runs with synchronous_commit=on whatever
+// the server's default: a webhook answers the provider only after
+// EnqueueInbound has committed, so an acknowledged message (or a STOP)
+// is on the server's disk, as SQLite's synchronous=FULL promises.
 //
 // Concurrency. Claim takes the oldest due job with SELECT … FOR UPDATE
 // SKIP LOCKED, so two machines never lease the same job and neither waits
@@ -159,9 +160,16 @@ func (db *DB) Where() string {
 	return "PostgreSQL schema " + db.schema
 }
 
-// inTx runs fn in a read-committed transaction and commits it.
+// inTx runs fn in a read-committed transaction and commits it with
+// synchronous_commit=on, whatever the server's default: the commit
+// record is on disk (and on synchronous standbys) before inTx returns.
 func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return mapErr(pgx.BeginFunc(ctx, db.pool, fn))
+	return mapErr(pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
+			return err
+		}
+		return fn(tx)
+	}))
 }
 
 // lockResident takes a transaction-scoped lock on resident's jobs (see

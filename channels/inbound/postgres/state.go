@@ -53,27 +53,33 @@ func (db *DB) Seen(ctx context.Context, key string) (bool, error) {
 
 // Commit implements channels.Committer.
 func (db *DB) Commit(ctx context.Context, key string) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO messaging_seen (key, committed, at) VALUES ($1, true, $2)
-		ON CONFLICT (key) DO UPDATE SET committed = true, at = excluded.at`, key, db.now())
-	return mapErr(err)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO messaging_seen (key, committed, at) VALUES ($1, true, $2)
+			ON CONFLICT (key) DO UPDATE SET committed = true, at = excluded.at`, key, db.now())
+		return err
+	})
 }
 
 // Forget implements channels.Forgetter.
 func (db *DB) Forget(ctx context.Context, key string) error {
-	_, err := db.pool.Exec(ctx, `DELETE FROM messaging_seen WHERE key = $1`, key)
-	return mapErr(err)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM messaging_seen WHERE key = $1`, key)
+		return err
+	})
 }
 
 // SetOptedOut implements channels.OptOuts.
 func (db *DB) SetOptedOut(ctx context.Context, id channels.Identity, out bool) error {
-	var err error
-	if out {
-		_, err = db.pool.Exec(ctx, `INSERT INTO messaging_opt_outs (identity, at) VALUES ($1, $2)
-			ON CONFLICT (identity) DO NOTHING`, id.Key(), db.now())
-	} else {
-		_, err = db.pool.Exec(ctx, `DELETE FROM messaging_opt_outs WHERE identity = $1`, id.Key())
-	}
-	return mapErr(err)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if out {
+			_, err = tx.Exec(ctx, `INSERT INTO messaging_opt_outs (identity, at) VALUES ($1, $2)
+				ON CONFLICT (identity) DO NOTHING`, id.Key(), db.now())
+		} else {
+			_, err = tx.Exec(ctx, `DELETE FROM messaging_opt_outs WHERE identity = $1`, id.Key())
+		}
+		return err
+	})
 }
 
 // OptedOut implements channels.OptOuts.
