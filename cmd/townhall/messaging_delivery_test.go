@@ -69,8 +69,14 @@ func outboundJob(t *testing.T, s *Server, id int64) (inbound.State, channels.Del
 // callbacks: sent with a StatusCallback URL, reported undelivered with a
 // handset switched off (30003) and sent again, then delivered; a forged
 // report is refused and changes nothing.
-func TestSMSDeliveryReports(t *testing.T) {
-	s, fake := startMessagingServer(t)
+func TestSMSDeliveryReports(t *testing.T) { testSMSDeliveryReports(t, nil) }
+
+// TestSMSDeliveryReportsPostgres is TestSMSDeliveryReports with the
+// queue in PostgreSQL.
+func TestSMSDeliveryReportsPostgres(t *testing.T) { testSMSDeliveryReports(t, pgTestVars(t)) }
+
+func testSMSDeliveryReports(t *testing.T, extra map[string]string) {
+	s, fake := startMessagingServerEnv(t, extra)
 	if status, _ := postSMS(t, s, "SMdlr0000000000000000000000000001", "when is my bin collected?", goodTwilioSig); status != http.StatusOK {
 		t.Fatalf("webhook: %d", status)
 	}
@@ -118,18 +124,30 @@ func TestSMSDeliveryReports(t *testing.T) {
 // the Content template and is held; two more replies are held behind the
 // same template; when the resident writes, all three go in order, then
 // the answer to what they wrote.
-func TestWhatsAppThroughTwilioWindow(t *testing.T) {
+func TestWhatsAppThroughTwilioWindow(t *testing.T) { testWhatsAppThroughTwilioWindow(t, nil) }
+
+// TestWhatsAppThroughTwilioWindowPostgres is TestWhatsAppThroughTwilioWindow
+// with the queue (held replies, windows) in PostgreSQL.
+func TestWhatsAppThroughTwilioWindowPostgres(t *testing.T) {
+	testWhatsAppThroughTwilioWindow(t, pgTestVars(t))
+}
+
+func testWhatsAppThroughTwilioWindow(t *testing.T, extra map[string]string) {
 	fake := &fakeProviders{t: t}
 	tw := httptest.NewServer(http.HandlerFunc(fake.twilio))
 	t.Cleanup(tw.Close)
-	s := startDemoServer(t, map[string]string{
+	vars := map[string]string{
 		"TOWNHALL_PUBLIC_URL":                  testPublicURL,
 		"TOWNHALL_TWILIO_AUTH_TOKEN":           testTwilioToken,
 		"TOWNHALL_TWILIO_ACCOUNT_SID":          testTwilioSID,
 		"TOWNHALL_TWILIO_FROM":                 testTwilioFrom,
 		"TOWNHALL_TWILIO_API_URL":              tw.URL,
 		"TOWNHALL_TWILIO_WHATSAPP_CONTENT_SID": testContentSID,
-	})
+	}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	s := startDemoServer(t, vars)
 	resident := "whatsapp:" + testWAResidentID
 	write := func(sid, body string) {
 		t.Helper()
