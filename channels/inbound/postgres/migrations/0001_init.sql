@@ -25,6 +25,8 @@ CREATE TABLE messaging_inbound (
 CREATE INDEX messaging_inbound_pending ON messaging_inbound (resident, id) WHERE state IN ('queued', 'leased');
 CREATE INDEX messaging_inbound_due ON messaging_inbound (id) WHERE state IN ('queued', 'leased');
 CREATE INDEX messaging_inbound_finished ON messaging_inbound (updated) WHERE state NOT IN ('queued', 'leased');
+-- Whether a resident wrote since a template went (Finish holding a reply).
+CREATE INDEX messaging_inbound_resident ON messaging_inbound (resident, created);
 
 -- Messages to residents: answers, staff replies, keyword confirmations.
 CREATE TABLE messaging_outbound (
