@@ -181,7 +181,7 @@ func TestPoolRetriesThenDeadLetters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byText := map[string]sqlite.JobInfo{}
+	byText := map[string]inbound.JobInfo{}
 	for _, j := range dead {
 		byText[j.Resident] = j
 	}

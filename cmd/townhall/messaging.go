@@ -131,9 +131,9 @@ type queueDB interface {
 	whatsapp.Window
 	Counts(ctx context.Context) (map[inbound.Kind]map[inbound.State]int, error)
 	DeliveryCounts(ctx context.Context) (map[channels.DeliveryState]int, error)
-	FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]isqlite.JobInfo, error)
-	FindJobsBy(ctx context.Context, kind inbound.Kind, f isqlite.JobFilter) ([]isqlite.JobInfo, error)
-	FindDeliveries(ctx context.Context, id int64) ([]isqlite.Delivery, error)
+	FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]inbound.JobInfo, error)
+	FindJobsBy(ctx context.Context, kind inbound.Kind, f inbound.JobFilter) ([]inbound.JobInfo, error)
+	FindDeliveries(ctx context.Context, id int64) ([]inbound.DeliveryRecord, error)
 	Requeue(ctx context.Context, kind inbound.Kind, id int64) error
 	// Where names the queue for operators (a file, or a schema; never a
 	// database URL).
@@ -146,31 +146,8 @@ type sqliteQueue struct{ *isqlite.DB }
 
 func (q sqliteQueue) Where() string { return q.Path() }
 
-// pgQueue is the queue in PostgreSQL, its operator views given as
-// channels/inbound/sqlite's types (the same fields).
+// pgQueue is the queue in PostgreSQL.
 type pgQueue struct{ *ipostgres.DB }
-
-func (q pgQueue) FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]isqlite.JobInfo, error) {
-	return q.FindJobsBy(ctx, kind, isqlite.JobFilter{States: states})
-}
-
-func (q pgQueue) FindJobsBy(ctx context.Context, kind inbound.Kind, f isqlite.JobFilter) ([]isqlite.JobInfo, error) {
-	js, err := q.DB.FindJobsBy(ctx, kind, ipostgres.JobFilter(f))
-	out := make([]isqlite.JobInfo, len(js))
-	for i, j := range js {
-		out[i] = isqlite.JobInfo(j)
-	}
-	return out, err
-}
-
-func (q pgQueue) FindDeliveries(ctx context.Context, id int64) ([]isqlite.Delivery, error) {
-	ds, err := q.DB.FindDeliveries(ctx, id)
-	out := make([]isqlite.Delivery, len(ds))
-	for i, d := range ds {
-		out[i] = isqlite.Delivery(d)
-	}
-	return out, err
-}
 
 var (
 	_ queueDB               = sqliteQueue{}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/townhall-civic/townhall/channels"
 	"github.com/townhall-civic/townhall/channels/inbound"
-	isqlite "github.com/townhall-civic/townhall/channels/inbound/sqlite"
 )
 
 const messagingUsage = `usage: townhall messaging COMMAND [-manifest FILE] [-data DIR] [-db FILE] [-store local|postgres] [ARGS]
@@ -168,7 +167,7 @@ func messagingStatus(ctx context.Context, db queueDB, w io.Writer) error {
 }
 
 func messagingDead(ctx context.Context, db queueDB, w io.Writer) error {
-	var jobs []isqlite.JobInfo
+	var jobs []inbound.JobInfo
 	for _, k := range []inbound.Kind{inbound.KindInbound, inbound.KindOutbound} {
 		js, err := db.FindJobs(ctx, k, inbound.StateDead)
 		if err != nil {
@@ -195,16 +194,16 @@ func messagingDead(ctx context.Context, db queueDB, w io.Writer) error {
 
 // findJob returns job id of kind, or of either kind when kind is "" and
 // only one has it (want, if set, narrows the search to those states).
-func findJob(ctx context.Context, db queueDB, kind inbound.Kind, id int64, want ...inbound.State) (isqlite.JobInfo, error) {
+func findJob(ctx context.Context, db queueDB, kind inbound.Kind, id int64, want ...inbound.State) (inbound.JobInfo, error) {
 	kinds := []inbound.Kind{kind}
 	if kind == "" {
 		kinds = []inbound.Kind{inbound.KindInbound, inbound.KindOutbound}
 	}
-	var found []isqlite.JobInfo
+	var found []inbound.JobInfo
 	for _, k := range kinds {
-		js, err := db.FindJobsBy(ctx, k, isqlite.JobFilter{ID: id, States: want})
+		js, err := db.FindJobsBy(ctx, k, inbound.JobFilter{ID: id, States: want})
 		if err != nil {
-			return isqlite.JobInfo{}, err
+			return inbound.JobInfo{}, err
 		}
 		found = append(found, js...)
 	}
@@ -217,11 +216,11 @@ func findJob(ctx context.Context, db queueDB, kind inbound.Kind, id int64, want 
 		if kind != "" {
 			what = string(kind) + " " + what
 		}
-		return isqlite.JobInfo{}, fmt.Errorf("messaging: no %s %d: %w", what, id, channels.ErrInvalid)
+		return inbound.JobInfo{}, fmt.Errorf("messaging: no %s %d: %w", what, id, channels.ErrInvalid)
 	case 1:
 		return found[0], nil
 	}
-	return isqlite.JobInfo{}, usageError("messaging: inbound %d and outbound %d both exist: say which", id, id)
+	return inbound.JobInfo{}, usageError("messaging: inbound %d and outbound %d both exist: say which", id, id)
 }
 
 func messagingShow(ctx context.Context, db queueDB, kind inbound.Kind, id int64, w io.Writer) error {
@@ -288,7 +287,7 @@ func messagingRequeue(ctx context.Context, db queueDB, kind inbound.Kind, id int
 
 // messageText is what a job's stored message says: its text, a shared
 // location or the template sent, or the stored JSON if it cannot be read.
-func messageText(j isqlite.JobInfo) string {
+func messageText(j inbound.JobInfo) string {
 	if j.Kind == inbound.KindInbound {
 		var m channels.Inbound
 		if json.Unmarshal([]byte(j.Message), &m) != nil {
@@ -310,7 +309,7 @@ func messageText(j isqlite.JobInfo) string {
 }
 
 // delivery is an outbound job's latest delivery report, "-" for none.
-func delivery(j isqlite.JobInfo) string {
+func delivery(j inbound.JobInfo) string {
 	switch {
 	case j.Delivery == "":
 		return "-"

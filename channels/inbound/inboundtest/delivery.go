@@ -24,7 +24,7 @@ func sent(t *testing.T, q Queue, c *clock, to channels.Identity, text, providerI
 	return j
 }
 
-func job(t *testing.T, q Queue, id int64) JobInfo {
+func job(t *testing.T, q Queue, id int64) inbound.JobInfo {
 	t.Helper()
 	jobs, err := q.Jobs(context.Background(), inbound.KindOutbound, id)
 	if err != nil || len(jobs) != 1 {

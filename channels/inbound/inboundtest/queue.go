@@ -36,41 +36,11 @@ type Queue interface {
 	Requeue(ctx context.Context, kind inbound.Kind, id int64) error
 	// Jobs returns the jobs of kind, oldest first: only job id when id is
 	// not 0, and only those in states when any are given.
-	Jobs(ctx context.Context, kind inbound.Kind, id int64, states ...inbound.State) ([]JobInfo, error)
+	Jobs(ctx context.Context, kind inbound.Kind, id int64, states ...inbound.State) ([]inbound.JobInfo, error)
 	// Deliveries returns the reports on outbound job id's sends, oldest
 	// first.
-	Deliveries(ctx context.Context, id int64) ([]Delivery, error)
+	Deliveries(ctx context.Context, id int64) ([]inbound.DeliveryRecord, error)
 	Close() error
-}
-
-// JobInfo describes a stored job. It has the fields of the stores' own
-// JobInfo types, so theirs convert to it.
-type JobInfo struct {
-	Kind           inbound.Kind
-	ID             int64
-	Resident       string
-	ConversationID string // inbound jobs
-	ProviderID     string // inbound: the message's id; outbound: the sent message's id
-	Source         inbound.Source
-	State          inbound.State
-	Attempts       int
-	LastError      string
-	Message        string // the stored JSON
-	// Delivery and DeliveryError are the provider's latest report on an
-	// outbound job's latest send ("" before any).
-	Delivery      channels.DeliveryState
-	DeliveryError string
-	Created       time.Time
-	Updated       time.Time
-}
-
-// Delivery is one provider report on a sent message, with the fields of
-// the stores' own Delivery types.
-type Delivery struct {
-	ProviderID string
-	Status     channels.DeliveryState
-	ErrorCode  string
-	Updated    time.Time
 }
 
 // Settings are what the suite sets on a handle it opens.

@@ -122,27 +122,18 @@ func (db *DB) HeldSince(ctx context.Context, resident string) (time.Time, error)
 	return utc(*t), nil
 }
 
-// Delivery is one provider report on a sent message, for operators. It
-// has the fields of channels/inbound/sqlite's Delivery.
-type Delivery struct {
-	ProviderID string
-	Status     channels.DeliveryState
-	ErrorCode  string
-	Updated    time.Time
-}
-
 // FindDeliveries returns the reports on outbound job id's sends, oldest
 // first.
-func (db *DB) FindDeliveries(ctx context.Context, id int64) ([]Delivery, error) {
+func (db *DB) FindDeliveries(ctx context.Context, id int64) ([]inbound.DeliveryRecord, error) {
 	rows, err := db.pool.Query(ctx, `SELECT provider_id, status, error_code, updated FROM messaging_deliveries
 		WHERE outbound_id = $1 ORDER BY updated, provider_id`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Delivery
+	var out []inbound.DeliveryRecord
 	for rows.Next() {
-		var d Delivery
+		var d inbound.DeliveryRecord
 		var status string
 		if err := rows.Scan(&d.ProviderID, &status, &d.ErrorCode, &d.Updated); err != nil {
 			return nil, err

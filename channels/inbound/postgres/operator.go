@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,44 +11,14 @@ import (
 	"github.com/townhall-civic/townhall/channels/inbound"
 )
 
-// JobInfo describes a stored job, for operators and tests. It has the
-// fields of channels/inbound/sqlite's JobInfo, so one converts to the
-// other.
-type JobInfo struct {
-	Kind           inbound.Kind
-	ID             int64
-	Resident       string
-	ConversationID string // inbound jobs
-	ProviderID     string // inbound: the message's id; outbound: the sent message's id
-	Source         inbound.Source
-	State          inbound.State
-	Attempts       int
-	LastError      string
-	Message        string // the stored JSON
-	// Delivery and DeliveryError are the provider's latest report on an
-	// outbound job's latest send ("" before any).
-	Delivery      channels.DeliveryState
-	DeliveryError string
-	Created       time.Time
-	Updated       time.Time
-}
-
-// JobFilter selects jobs for FindJobsBy.
-type JobFilter struct {
-	// States keeps jobs in one of these states; none means all.
-	States []inbound.State
-	// ID, if not 0, keeps only that job.
-	ID int64
-}
-
 // FindJobs returns the jobs of kind, oldest first, in one of states (all
 // states if none are given).
-func (db *DB) FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]JobInfo, error) {
-	return db.FindJobsBy(ctx, kind, JobFilter{States: states})
+func (db *DB) FindJobs(ctx context.Context, kind inbound.Kind, states ...inbound.State) ([]inbound.JobInfo, error) {
+	return db.FindJobsBy(ctx, kind, inbound.JobFilter{States: states})
 }
 
 // FindJobsBy returns the jobs of kind that f selects, oldest first.
-func (db *DB) FindJobsBy(ctx context.Context, kind inbound.Kind, f JobFilter) ([]JobInfo, error) {
+func (db *DB) FindJobsBy(ctx context.Context, kind inbound.Kind, f inbound.JobFilter) ([]inbound.JobInfo, error) {
 	if _, err := table(kind); err != nil {
 		return nil, err
 	}
@@ -82,9 +51,9 @@ func (db *DB) FindJobsBy(ctx context.Context, kind inbound.Kind, f JobFilter) ([
 		return nil, err
 	}
 	defer rows.Close()
-	var out []JobInfo
+	var out []inbound.JobInfo
 	for rows.Next() {
-		j := JobInfo{Kind: kind}
+		j := inbound.JobInfo{Kind: kind}
 		var src, state, delivery string
 		if err := rows.Scan(&j.ID, &j.Resident, &j.ConversationID, &j.ProviderID, &src, &state, &j.Attempts, &j.LastError, &j.Message,
 			&j.Created, &j.Updated, &delivery, &j.DeliveryError); err != nil {

@@ -13,22 +13,12 @@ import (
 // queue is a *sqlite.DB as the conformance suite sees it.
 type queue struct{ *sqlite.DB }
 
-func (q queue) Jobs(ctx context.Context, kind inbound.Kind, id int64, states ...inbound.State) ([]inboundtest.JobInfo, error) {
-	js, err := q.FindJobsBy(ctx, kind, sqlite.JobFilter{ID: id, States: states})
-	out := make([]inboundtest.JobInfo, len(js))
-	for i, j := range js {
-		out[i] = inboundtest.JobInfo(j)
-	}
-	return out, err
+func (q queue) Jobs(ctx context.Context, kind inbound.Kind, id int64, states ...inbound.State) ([]inbound.JobInfo, error) {
+	return q.FindJobsBy(ctx, kind, inbound.JobFilter{ID: id, States: states})
 }
 
-func (q queue) Deliveries(ctx context.Context, id int64) ([]inboundtest.Delivery, error) {
-	ds, err := q.FindDeliveries(ctx, id)
-	out := make([]inboundtest.Delivery, len(ds))
-	for i, d := range ds {
-		out[i] = inboundtest.Delivery(d)
-	}
-	return out, err
+func (q queue) Deliveries(ctx context.Context, id int64) ([]inbound.DeliveryRecord, error) {
+	return q.FindDeliveries(ctx, id)
 }
 
 // backend gives each test a database file of its own.

@@ -119,25 +119,17 @@ func (db *DB) HeldSince(ctx context.Context, resident string) (time.Time, error)
 	return fromMillis(ms.Int64), nil
 }
 
-// Delivery is one provider report on a sent message, for operators.
-type Delivery struct {
-	ProviderID string
-	Status     channels.DeliveryState
-	ErrorCode  string
-	Updated    time.Time
-}
-
 // FindDeliveries returns the reports on outbound job id's sends, oldest
 // first.
-func (db *DB) FindDeliveries(ctx context.Context, id int64) ([]Delivery, error) {
+func (db *DB) FindDeliveries(ctx context.Context, id int64) ([]inbound.DeliveryRecord, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT provider_id, status, error_code, updated FROM deliveries WHERE outbound_id = ? ORDER BY updated, provider_id`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Delivery
+	var out []inbound.DeliveryRecord
 	for rows.Next() {
-		var d Delivery
+		var d inbound.DeliveryRecord
 		var status string
 		var updated int64
 		if err := rows.Scan(&d.ProviderID, &status, &d.ErrorCode, &updated); err != nil {
