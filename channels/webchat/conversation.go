@@ -14,8 +14,9 @@ import (
 // has subscribers or a message being handled.
 type convState struct {
 	id string
-	// turn serialises changes to the conversation, so sequence numbers
-	// and client id checks cannot race.
+	// turn serialises changes to the conversation in this process, so
+	// sequence numbers and client id checks cannot race; Server.lockTurn
+	// adds the lock across machines when the store has one.
 	turn chan struct{}
 
 	// Guarded by turn.
@@ -131,10 +132,11 @@ func (s *Server) Receive(ctx context.Context, in Incoming) (*Receipt, error) {
 
 	st := s.acquire(in.ConversationID)
 	defer s.release(st)
-	if err := st.lock(ctx); err != nil {
+	unlock, err := s.lockTurn(ctx, st)
+	if err != nil {
 		return nil, err
 	}
-	defer st.unlock()
+	defer unlock()
 
 	if in.ClientID != "" {
 		seq, err := s.cfg.Messages.FindMessageSeq(ctx, in.ConversationID, in.ClientID)
@@ -226,9 +228,15 @@ func nextSeq(conv *assistant.Conversation) int {
 	return conv.Turns[len(conv.Turns)-1].Seq + 1
 }
 
-// staffOf returns who has claimed conv's hand-off, loading it from the
-// queue the first time. The caller holds st's lock.
+// staffOf returns who has claimed conv's hand-off. On one machine it is
+// loaded from the queue the first time and then kept up to date by
+// Claim, HandBack and CloseHandoff; when other machines share the queue
+// it is read afresh for a handed-off conversation (see ClaimReader). The
+// caller holds st's lock.
 func (s *Server) staffOf(ctx context.Context, st *convState, conv *assistant.Conversation) (string, error) {
+	if s.sharedClaims() {
+		return s.readClaim(ctx, st, conv)
+	}
 	if st.staffLoaded {
 		return st.staff, nil
 	}
@@ -236,17 +244,7 @@ func (s *Server) staffOf(ctx context.Context, st *convState, conv *assistant.Con
 		st.staffLoaded = true
 		return "", nil
 	}
-	hs, err := s.cfg.Handoffs.ListHandoffs(ctx, assistant.HandoffFilter{Status: []assistant.HandoffStatus{assistant.HandoffClaimed}})
-	if err != nil {
-		return "", fmt.Errorf("list hand-offs: %w", err)
-	}
-	for _, h := range hs {
-		if h.ConversationID == conv.ID {
-			st.staff, st.handoffID = h.ClaimedBy, h.ID
-		}
-	}
-	st.staffLoaded = true
-	return st.staff, nil
+	return s.listClaim(ctx, st, conv)
 }
 
 // publish sends every subscriber the turns it has not seen. ids maps new

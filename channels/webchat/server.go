@@ -110,6 +110,11 @@ type Server struct {
 	readers  sync.WaitGroup
 	// answering holds a token per answer being computed.
 	answering chan struct{}
+	// turns locks a conversation across machines and claims reads a
+	// hand-off's holder from a shared queue; nil for stores on one
+	// machine (see TurnLocker and ClaimReader).
+	turns  TurnLocker
+	claims ClaimReader
 }
 
 // New checks cfg and returns a Server.
@@ -144,6 +149,8 @@ func New(cfg Config) (*Server, error) {
 		secret:  cfg.Secret,
 	}
 	s.ips = newIPLimits(s.limits)
+	s.turns, _ = cfg.Messages.(TurnLocker)
+	s.claims, _ = cfg.Handoffs.(ClaimReader)
 	if cfg.MaxConcurrentAnswers <= 0 {
 		cfg.MaxConcurrentAnswers = 2 * runtime.GOMAXPROCS(0)
 	}

@@ -42,11 +42,15 @@ func (s *Server) Claim(ctx context.Context, id int64, staff string) (*assistant.
 	}
 	st := s.acquire(h.ConversationID)
 	defer s.release(st)
-	if err := st.lock(ctx); err != nil {
+	unlock, err := s.lockTurn(ctx, st)
+	if err != nil {
 		return nil, err
 	}
-	defer st.unlock()
-	already := st.staffLoaded && st.staff == staff
+	defer unlock()
+	// Hand-off ids are not reused and a claim is only ever closed, so a
+	// holder known for this id means its notice was written, by this
+	// machine or another.
+	already := st.staffLoaded && st.staff == staff && st.handoffID == h.ID
 	st.staffLoaded, st.staff, st.handoffID = true, staff, h.ID
 	if already {
 		return h, nil
@@ -68,10 +72,11 @@ func (s *Server) StaffReply(ctx context.Context, id, staff, text string) error {
 	}
 	st := s.acquire(id)
 	defer s.release(st)
-	if err := st.lock(ctx); err != nil {
+	unlock, err := s.lockTurn(ctx, st)
+	if err != nil {
 		return err
 	}
-	defer st.unlock()
+	defer unlock()
 	conv, err := s.cfg.Conversations.FindConversationByID(ctx, id)
 	if err != nil {
 		return err
@@ -112,10 +117,11 @@ func (s *Server) endHandoff(ctx context.Context, id int64, staff, outcome string
 	}
 	st := s.acquire(h.ConversationID)
 	defer s.release(st)
-	if err := st.lock(ctx); err != nil {
+	unlock, err := s.lockTurn(ctx, st)
+	if err != nil {
 		return nil, err
 	}
-	defer st.unlock()
+	defer unlock()
 	st.staffLoaded, st.staff, st.handoffID = true, "", 0
 	err = s.appendTurn(ctx, st, role, notice, func(c *assistant.Conversation) {
 		// The conversation may be handed off again later.
