@@ -56,6 +56,11 @@ type DB struct {
 	pool *pgxpool.Pool
 	// Now is the clock for records the caller leaves without a time.
 	Now func() time.Time
+	// TurnLockConns caps the connections that hold conversations' locks
+	// (LockTurn), set before the first lock; 0 means
+	// DefaultTurnLockConns.
+	TurnLockConns int32
+	turns         turnLocks
 }
 
 var (
@@ -79,6 +84,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 // Close closes the connection pool. Every write has already been
 // committed.
 func (db *DB) Close() error {
+	db.turns.close()
 	db.pool.Close()
 	return nil
 }
