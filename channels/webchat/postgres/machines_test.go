@@ -31,10 +31,27 @@ import (
 type echoAssistant struct {
 	db    *apostgres.DB
 	calls atomic.Int32
+	// slow, when set, makes an answer wait: it is sent the request's
+	// text once the answer has started and waits for the channel to be
+	// closed (or ctx to end) before storing it.
+	slow atomic.Pointer[slowAnswers]
+}
+
+type slowAnswers struct {
+	started chan string
+	release chan struct{}
 }
 
 func (e *echoAssistant) Respond(ctx context.Context, req assistant.Request) (*assistant.Answer, error) {
 	e.calls.Add(1)
+	if slow := e.slow.Load(); slow != nil {
+		slow.started <- req.Text
+		select {
+		case <-slow.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	conv, err := e.db.FindConversationByID(ctx, req.ConversationID)
 	if errors.Is(err, assistant.ErrNotFound) {
 		conv = &assistant.Conversation{ID: req.ConversationID, Channel: req.Channel, Resident: req.Resident, Created: time.Now()}
@@ -63,6 +80,7 @@ type machine struct {
 	echo  *echoAssistant
 	convs *apostgres.DB
 	log   *postgres.DB
+	srv   *webchat.Server
 }
 
 // startMachine starts a machine on schema, as serve does with
@@ -95,7 +113,7 @@ func startMachine(t *testing.T, dbURL, schema string) *machine {
 		srv.Shutdown(ctx)
 		hs.Close()
 	})
-	m.url = hs.URL
+	m.url, m.srv = hs.URL, srv
 	return m
 }
 
