@@ -71,6 +71,7 @@ Commands:
   serve    run the web service (assistant, FOI portal at /foi/)
   foi      import a manifest's FOI sources into the disclosure log
   messaging  look after the SMS and WhatsApp queue (status, dead, show, requeue)
+  store    store migrate: copy the embedded SQLite stores into PostgreSQL
 
 Run "townhall COMMAND -h" for a command's flags.
 `
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runFOI(ctx, args[1:], env, stdout, stderr)
 	case "messaging":
 		return runMessaging(ctx, args[1:], env, stdout, stderr)
+	case "store":
+		return runStore(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
