@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -29,10 +30,13 @@ import (
 // started on one is resumed on the other with its transcript and client
 // ids, a resent message is acknowledged there rather than answered again,
 // and a chat page form served by one is accepted by the other (the form
-// key is the database's). Neither index folder holds webchat.db or
+// key is the database's). A hand-off claimed on one machine's console
+// stops the assistant answering the resident connected to the other from
+// their next message. Neither index folder holds webchat.db or
 // webchat.key.
 func TestPostgresServeTwoMachines(t *testing.T) {
 	vars := pgTestVars(t)
+	vars["TOWNHALL_STAFF_CONSOLE"] = "1"
 	var dirs [2]string
 	var servers [2]*Server
 	for i := range servers {
@@ -83,6 +87,48 @@ func TestPostgresServeTwoMachines(t *testing.T) {
 	ws.WriteJSON(map[string]any{"type": "message", "client_id": "q1", "text": "the bin men missed our recycling yesterday, is it too late to tell you?"})
 	if f := read(); f.Type != "ack" || f.Seq != 1 {
 		t.Errorf("machine b, resent message: got %+v, want ack of seq 1", f)
+	}
+
+	// The resident, still on machine b, asks for a person; staff claim
+	// the hand-off on machine a's console (the console is loopback only,
+	// so staff use one machine's). The resident's next message on b goes
+	// to staff, not to b's assistant, and b shows them the joining notice.
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "q2", "text": "Can I speak to a person please?"})
+	for f := read(); f.Type != "message" || f.Role != "assistant"; f = read() {
+	}
+	hs, err := a.web.assistant.ListHandoffs(context.Background(), assistant.HandoffFilter{Status: []assistant.HandoffStatus{assistant.HandoffWaiting}})
+	if err != nil || len(hs) != 1 || hs[0].ConversationID != welcome.ConversationID {
+		t.Fatalf("machine a's queue: %+v, %v; want the hand-off machine b made", hs, err)
+	}
+	staffJar, _ := cookiejar.New(nil)
+	staff := &http.Client{Jar: staffJar, Timeout: 30 * time.Second}
+	for _, p := range []struct {
+		path string
+		form url.Values
+	}{{"/staff/name", url.Values{"name": {"Sam"}}}, {fmt.Sprintf("/staff/handoffs/%d/claim", hs[0].ID), nil}} {
+		resp, err := staff.PostForm("http://"+a.Addr()+p.path, p.form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("machine a's console, POST %s: status %d", p.path, resp.StatusCode)
+		}
+	}
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "q3", "text": "Hello, is anyone there?"})
+	joined := false
+	for f := read(); f.Type != "message" || f.ClientID != "q3"; f = read() {
+		joined = joined || f.Role == "staff" && strings.Contains(f.Text, "You are now talking to Sam")
+	}
+	if !joined {
+		t.Errorf("machine b did not show the resident that Sam, who claimed the hand-off on machine a, has joined")
+	}
+	conv, err := b.web.assistant.FindConversationByID(context.Background(), welcome.ConversationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := conv.Turns[len(conv.Turns)-1]; last.Role != assistant.RoleResident {
+		t.Errorf("machine b's assistant answered after the claim on machine a: last turn %+v", last)
 	}
 
 	// A chat page form from machine a, posted to machine b.
