@@ -11,10 +11,11 @@
 // id, so a message resent after a dropped connection is answered once.
 //
 // A conversation's turns are handled one at a time (a lock per
-// conversation in this process), which is what makes the sequence
-// numbers and the message-id check reliable. Answers run detached from
-// the connection that asked: a resident who drops mid-answer finds the
-// answer waiting when they reconnect.
+// conversation in this process, and across machines when the message log
+// is shared and offers one, see TurnLocker), which is what makes the
+// sequence numbers and the message-id check reliable. Answers run
+// detached from the connection that asked: a resident who drops
+// mid-answer finds the answer waiting when they reconnect.
 //
 // Untrusted text never reaches a page as markup. Answers carry plain text
 // and an html field that RenderHTML builds by escaping everything and
@@ -23,7 +24,8 @@
 // before inserting it.
 //
 // Once a member of staff claims a hand-off in the console, the resident's
-// messages go to them instead of the assistant, and their replies reach
+// messages go to them instead of the assistant (on every machine sharing
+// the hand-off queue, see ClaimReader), and their replies reach
 // the resident on the conversation's own channel: the websocket for the
 // web, a channels.Sender for SMS and WhatsApp.
 package webchat
