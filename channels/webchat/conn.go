@@ -241,10 +241,18 @@ func (c *client) hello(f clientFrame) {
 		case c.staff == "":
 			// Not stored yet: its first answer may still be on its way
 			// (the resident dropped and came back mid-answer). The id was
-			// issued by this server if it is in use here.
+			// issued by this server if it is in use here, or by another
+			// sharing the store if one holds its lock.
 			s.mu.Lock()
 			pending = s.convs[id] != nil
 			s.mu.Unlock()
+			if !pending && s.turns != nil {
+				busy, err := s.turns.TurnBusy(ctx, id)
+				if err != nil {
+					s.cfg.Logger.Warn("webchat: hello: is the conversation being answered elsewhere", "err", err)
+				}
+				pending = busy
+			}
 		}
 	}
 	if c.staff != "" && !known {

@@ -25,6 +25,11 @@ type TurnLocker interface {
 	// releases it; calling it more than once is harmless. A lock whose
 	// holder dies is freed by the store.
 	LockTurn(ctx context.Context, conversationID string) (unlock func(), err error)
+	// TurnBusy reports whether some machine holds conversation id's lock
+	// at the moment. A hello for a conversation not yet stored asks it:
+	// the conversation's first answer may be on its way on another
+	// machine.
+	TurnBusy(ctx context.Context, conversationID string) (bool, error)
 }
 
 // ClaimReader is an optional ability of a Config.Handoffs queue that

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/townhall-civic/townhall/channels/webchat"
@@ -69,7 +70,7 @@ func (db *DB) LockTurn(ctx context.Context, conversationID string) (func(), erro
 			set_config('statement_timeout', '0', true)`, idle)
 	}
 	if err == nil {
-		_, err = tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' webchat turn ' || $1, 0))`, conversationID)
+		_, err = tx.Exec(ctx, `SELECT pg_advisory_xact_lock(`+turnKey+`)`, conversationID)
 	}
 	if err != nil {
 		// Released mid-transaction (or broken), the connection is closed
@@ -93,6 +94,25 @@ func (db *DB) LockTurn(ctx context.Context, conversationID string) (func(), erro
 		})
 	}, nil
 }
+
+// TurnBusy implements webchat.TurnLocker: it tries the conversation's
+// lock without waiting, in a transaction of the store's pool that ends
+// at once, and reports whether someone else held it.
+func (db *DB) TurnBusy(ctx context.Context, conversationID string) (bool, error) {
+	var free bool
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock(`+turnKey+`)`, conversationID).Scan(&free)
+	})
+	if err != nil {
+		return false, fmt.Errorf("is conversation locked: %w", err)
+	}
+	return !free, nil
+}
+
+// turnKey is the SQL for a conversation's lock key, the conversation id
+// being $1: a hash of the schema and the id, so that schemas sharing a
+// database do not share locks.
+const turnKey = `hashtextextended(current_schema() || ' webchat turn ' || $1, 0)`
 
 // lockPool returns the pool that holds locks, opening it on first use
 // with the store's connection settings (the same schema).
