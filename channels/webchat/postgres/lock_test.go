@@ -26,6 +26,11 @@ func TestLockTurn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for id, want := range map[string]bool{"c1": true, "c2": false} {
+		if busy, err := b.TurnBusy(ctx, id); err != nil || busy != want {
+			t.Errorf("machine b: TurnBusy(%s) = %v, %v; want %v", id, busy, err, want)
+		}
+	}
 	other, err := b.LockTurn(ctx, "c2")
 	if err != nil {
 		t.Fatalf("machine b could not lock another conversation: %v", err)

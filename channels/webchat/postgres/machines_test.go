@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,6 +41,18 @@ type echoAssistant struct {
 type slowAnswers struct {
 	started chan string
 	release chan struct{}
+	once    sync.Once
+}
+
+// slowDown makes m's answers wait until finish is called, which the
+// test's end also does (before the machine shuts down, so a failed test
+// does not wait out the answer timeout).
+func slowDown(t *testing.T, m *machine) (s *slowAnswers, finish func()) {
+	s = &slowAnswers{started: make(chan string, 1), release: make(chan struct{})}
+	m.echo.slow.Store(s)
+	finish = func() { s.once.Do(func() { close(s.release) }) }
+	t.Cleanup(finish)
+	return s, finish
 }
 
 func (e *echoAssistant) Respond(ctx context.Context, req assistant.Request) (*assistant.Answer, error) {

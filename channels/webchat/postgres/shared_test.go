@@ -111,8 +111,7 @@ func TestTwoMachinesResendWhileAnswering(t *testing.T) {
 	wa.send("q1", "When is my bin day?")
 	wa.until(turn(2))
 
-	slow := &slowAnswers{started: make(chan string, 1), release: make(chan struct{})}
-	a.echo.slow.Store(slow)
+	slow, finish := slowDown(t, a)
 	wa.send("q2", "Is the tip open on Sunday?")
 	select {
 	case <-slow.started:
@@ -131,7 +130,7 @@ func TestTwoMachinesResendWhileAnswering(t *testing.T) {
 	if n := b.echo.calls.Load(); n != 0 {
 		t.Errorf("machine b answered the resent message while machine a was answering it (%d calls)", n)
 	}
-	close(slow.release)
+	finish()
 
 	frames := wb.until(turn(4))
 	var got []string
@@ -155,6 +154,50 @@ func TestTwoMachinesResendWhileAnswering(t *testing.T) {
 	}
 	if len(conv.Turns) != 4 {
 		t.Errorf("conversation has %d turns, want 4: %+v", len(conv.Turns), conv.Turns)
+	}
+}
+
+// TestTwoMachinesResendFirstMessage resends a new conversation's first
+// message to machine b while machine a is still answering it: b keeps
+// the conversation's id at hello (the conversation is not stored yet,
+// but a holds its lock), waits for a's answer and replays it.
+func TestTwoMachinesResendFirstMessage(t *testing.T) {
+	dbURL := pgtest.URL(t)
+	schema := pgtest.Schema(t, dbURL, "test_webchat_")
+	a, b := startMachine(t, dbURL, schema), startMachine(t, dbURL, schema)
+
+	slow, finish := slowDown(t, a)
+	wa := dialWidget(t, a)
+	id := wa.hello("", 0).ConversationID
+	wa.send("q1", "When is my bin day?")
+	select {
+	case <-slow.started:
+	case <-time.After(20 * time.Second):
+		t.Fatal("machine a did not start answering")
+	}
+
+	wb := dialWidget(t, b)
+	if w := wb.hello(id, 0); w.ConversationID != id || w.Seq != 0 {
+		t.Fatalf("machine b's welcome %+v, want conversation %q (still being answered on machine a) at seq 0", w, id)
+	}
+	wb.send("q1", "When is my bin day?")
+	time.Sleep(500 * time.Millisecond)
+	finish()
+	frames := wb.until(turn(2))
+	if f := frames[0]; f.Type != "ack" || f.Seq != 1 || f.ClientID != "q1" {
+		t.Errorf("machine b's first frame %+v, want ack of q1 as seq 1", f)
+	}
+	if f := frames[len(frames)-1]; f.Role != "assistant" || f.Text != "You asked: When is my bin day?" {
+		t.Errorf("machine b's last frame %+v, want machine a's answer", f)
+	}
+	if na, nb := a.echo.calls.Load(), b.echo.calls.Load(); na != 1 || nb != 0 {
+		t.Errorf("answers: machine a %d, machine b %d; want 1 and 0", na, nb)
+	}
+
+	// An id no machine is answering still starts a new conversation.
+	wc := dialWidget(t, b)
+	if w := wc.hello("d0d0d0d0d0d0d0d0d0d0d0d0", 0); w.ConversationID == "d0d0d0d0d0d0d0d0d0d0d0d0" {
+		t.Errorf("machine b took an unknown conversation id that no machine is answering")
 	}
 }
 
