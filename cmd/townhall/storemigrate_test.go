@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +21,7 @@ import (
 	apostgres "github.com/townhall-civic/townhall/assistant/postgres"
 	asqlite "github.com/townhall-civic/townhall/assistant/sqlite"
 	"github.com/townhall-civic/townhall/channels"
+	"github.com/townhall-civic/townhall/channels/inbound"
 	ipostgres "github.com/townhall-civic/townhall/channels/inbound/postgres"
 	isqlite "github.com/townhall-civic/townhall/channels/inbound/sqlite"
 	"github.com/townhall-civic/townhall/channels/webchat"
@@ -544,5 +547,120 @@ func TestStoreMigrateBrokenTarget(t *testing.T) {
 	defer adb.Close()
 	if _, err := adb.FindServiceRequestByReference(ctx, fx.srs[0].Reference); err != nil {
 		t.Errorf("the assistant store copied before the failure: %v", err)
+	}
+}
+
+// toMicrosecond compares times to the microsecond, what PostgreSQL keeps
+// of the nanoseconds the assistant stamps.
+var toMicrosecond = cmp.Comparer(func(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
+})
+
+// TestStoreMigrateDemoConversation moves what the demo council's
+// assistant itself wrote: a resident reports a pothole on WhatsApp and
+// shares its location (a conversation, its turns and the report being
+// collected, the queue's window and resident), and the report is logged
+// from the conversation as the assistant does on confirmation. serve
+// keeps running on the local store while the files are read (read-only,
+// so it is not disturbed), once its queue has drained.
+func TestStoreMigrateDemoConversation(t *testing.T) {
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "th_migrate_")
+	ctx := context.Background()
+	s, fake := startMessagingServer(t)
+	now := time.Now().Unix()
+	for i, m := range []string{
+		fmt.Sprintf(`{"from":%q,"id":"wamid.migrate1","timestamp":"%d","type":"text","text":{"body":"I want to report a pothole"}}`, testResidentWA, now),
+		fmt.Sprintf(`{"from":%q,"id":"wamid.migrate2","timestamp":"%d","type":"location",
+			"location":{"latitude":51.4816,"longitude":-2.5236,"name":"Victoria Road","address":"Victoria Road, Aldermoor"}}`, testResidentWA, now+5),
+	} {
+		if got := postWhatsApp(t, s, m, testWASecret); got != http.StatusOK {
+			t.Fatalf("webhook %d: got %d, want 200", i, got)
+		}
+		waitUntil(t, "an answer", func() bool { return len(fake.waSent()) == i+1 })
+	}
+	qdb := s.web.messaging.db
+	waitUntil(t, "the queue to drain", func() bool {
+		counts, err := qdb.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, byState := range counts {
+			if byState[inbound.StateQueued]+byState[inbound.StateLeased]+byState[inbound.StateHeld] > 0 {
+				return false
+			}
+		}
+		return true
+	})
+	adb := s.web.assistant.(*asqlite.DB)
+	jobs, err := qdb.FindJobs(ctx, inbound.KindInbound)
+	if err != nil || len(jobs) == 0 {
+		t.Fatalf("jobs: %d, %v", len(jobs), err)
+	}
+	conv, err := adb.FindConversationByID(ctx, jobs[0].ConversationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.Pending == nil || conv.Pending.Service != "pothole" || len(conv.Turns) < 4 {
+		t.Fatalf("conversation %+v: want a pothole report being collected over 4 turns or more", conv)
+	}
+	sr := *conv.Pending
+	sr.Description, sr.Confirmed, sr.ConversationID, sr.Channel = "Deep, by the bus stop", true, conv.ID, conv.Channel
+	if err := adb.CreateServiceRequest(ctx, &sr); err != nil {
+		t.Fatal(err)
+	}
+	wantSR, err := adb.FindServiceRequestByReference(ctx, sr.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wa := channels.Identity{Channel: channels.WhatsApp, Address: testWAResidentID}
+	ro, err := isqlite.OpenReadOnly(ctx, qdb.Where())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	window, err := ro.LastInbound(ctx, wa)
+	if err != nil || window.IsZero() {
+		t.Fatalf("LastInbound(%s) = %s, %v; want the resident's message", wa.Key(), window, err)
+	}
+
+	getenv := func(k string) string {
+		return map[string]string{"TOWNHALL_DATABASE_URL": url, "TOWNHALL_DATABASE_SCHEMA": schema}[k]
+	}
+	dir := filepath.Dir(adb.Path())
+	out, errOut, err := runCmd(t, getenv, "store", "migrate", "-data", dir)
+	if err != nil {
+		t.Fatalf("migrate: %v\n%s%s", err, out, errOut)
+	}
+	t.Logf("migrate:\n%s", out)
+
+	pa, err := apostgres.Open(ctx, url, apostgres.Options{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pa.Close()
+	gotConv, err := pa.FindConversationByID(ctx, conv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Turn times are kept to the microsecond (PostgreSQL's precision);
+	// the conversation's own state, a json document, keeps them whole.
+	if diff := cmp.Diff(conv, gotConv, toMicrosecond); diff != "" {
+		t.Errorf("the demo conversation (-sqlite +postgres):\n%s", diff)
+	}
+	gotSR, err := pa.FindServiceRequestByReference(ctx, sr.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantSR, gotSR, toMicrosecond); diff != "" {
+		t.Errorf("service request %s (-sqlite +postgres):\n%s", sr.Reference, diff)
+	}
+	pq, err := ipostgres.Open(ctx, url, ipostgres.Options{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pq.Close()
+	if got, err := pq.LastInbound(ctx, wa); err != nil || !got.Equal(window) {
+		t.Errorf("LastInbound(%s) in PostgreSQL = %s, %v; want %s", wa.Key(), got, err, window)
 	}
 }
