@@ -53,8 +53,6 @@ nothing is written to the files while they are read.
 messaging.db is moved only once its queue is drained: a queued, leased
 or held job refuses the whole run before anything is copied (see
 "townhall messaging status -db messaging.db").
-
-Flags:
 `
 
 // runStore is "townhall store": for now one subcommand, migrate.
@@ -83,7 +81,7 @@ func runStoreMigrate(ctx context.Context, args []string, env config, stdout, std
 	fset := flag.NewFlagSet("store migrate", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.Usage = func() {
-		fmt.Fprint(stderr, storeUsage)
+		fmt.Fprint(stderr, storeUsage+"\nFlags:\n")
 		fset.PrintDefaults()
 	}
 	manifestPath := fset.String("manifest", "", "sources manifest: names the index folder and the schema")
