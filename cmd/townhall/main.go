@@ -10,7 +10,8 @@
 //	townhall serve  -addr HOST:PORT -manifest FILE [-data DIR] [-foi-db FILE] [-store ...]
 //	townhall foi import -manifest FILE [-data DIR] [-db FILE] [-skip-bad-files] [-store ...]
 //	townhall foi republish [-manifest FILE | -db FILE] [-dry-run] [-store ...]
-//	townhall messaging status|dead|show|requeue [-manifest FILE] [-data DIR] [-db FILE] [[inbound|outbound] ID]
+//	townhall messaging status|dead|show|requeue [-manifest FILE] [-data DIR] [-db FILE] [-store local|postgres] [[inbound|outbound] ID]
+//	townhall store migrate -manifest FILE [-data DIR] [-dry-run]
 //
 // Only this package reads flags and the environment; everything else is
 // configured through structs (see config.go).
