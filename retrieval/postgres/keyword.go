@@ -68,28 +68,37 @@ const keywordQuery = `WITH n AS (
 		(SELECT string_agg(tq::text, ' | ') FROM terms WHERE rare)::tsquery AS rare,
 		(SELECT string_agg(tq::text, ' | ') FROM terms)::tsquery AS query
 ), pair_hits AS (
-	SELECT c.id, c.doc_id, c.tsv FROM chunks c, q WHERE c.tsv @@ q.pairs ` + chunkFilter + `
+	SELECT id, doc_id, ` + chunkScore + ` AS score FROM (
+		SELECT c.id, c.doc_id, c.tsv || ''::tsvector AS tsv FROM chunks c, q
+		WHERE c.tsv @@ q.pairs ` + chunkFilter + ` OFFSET 0) c
 ), pairs_enough AS (
 	SELECT count(DISTINCT doc_id) >= $6 AS ok FROM pair_hits
 ), rare_hits AS (
-	SELECT c.id, c.doc_id, c.tsv FROM chunks c, q
-	WHERE NOT (SELECT ok FROM pairs_enough) AND c.tsv @@ q.rare ` + chunkFilter + `
+	SELECT id, doc_id, ` + chunkScore + ` AS score FROM (
+		SELECT c.id, c.doc_id, c.tsv || ''::tsvector AS tsv FROM chunks c, q
+		WHERE NOT (SELECT ok FROM pairs_enough) AND c.tsv @@ q.rare ` + chunkFilter + ` OFFSET 0) c
 ), rare_enough AS (
 	SELECT (SELECT ok FROM pairs_enough) OR count(DISTINCT doc_id) >= $6 AS ok FROM rare_hits
 ), ranked AS (
-	SELECT id, doc_id, (SELECT sum(t.idf * ts_rank('{1,1,1,1}', tsv, t.tq, 1)) FROM terms t) AS score FROM (
-		SELECT id, doc_id, tsv FROM pair_hits WHERE (SELECT ok FROM pairs_enough)
-		UNION ALL
-		SELECT id, doc_id, tsv FROM rare_hits WHERE (SELECT ok FROM rare_enough)
-		UNION ALL
-		SELECT c.id, c.doc_id, c.tsv FROM chunks c, q
-		WHERE NOT (SELECT ok FROM rare_enough) AND c.tsv @@ q.query ` + chunkFilter + `
-	) m
+	SELECT id, doc_id, score FROM pair_hits WHERE (SELECT ok FROM pairs_enough)
+	UNION ALL
+	SELECT id, doc_id, score FROM rare_hits WHERE (SELECT ok FROM rare_enough)
+	UNION ALL
+	SELECT id, doc_id, ` + chunkScore + ` FROM (
+		SELECT c.id, c.doc_id, c.tsv || ''::tsvector AS tsv FROM chunks c, q
+		WHERE NOT (SELECT ok FROM rare_enough) AND c.tsv @@ q.query ` + chunkFilter + ` OFFSET 0) c
 ), top AS (
 	SELECT id, doc_id, score FROM (
 		SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY score DESC, id) AS nth FROM ranked
 	) r WHERE nth <= $5 ORDER BY score DESC, id LIMIT $6
 )`
+
+// chunkScore is a candidate chunk c's score: the sum over the query's
+// terms of IDF times ts_rank for that lexeme alone. c.tsv must be an
+// in-memory copy (the stored one concatenated with an empty tsvector, in
+// a subquery kept apart by OFFSET 0): a stored tsvector is compressed or out of line (TOAST), and each
+// ts_rank call on it would decompress it again, once per term.
+const chunkScore = `(SELECT sum(t.idf * ts_rank('{1,1,1,1}', c.tsv, t.tq, 1)) FROM terms t)`
 
 // chunkFilter applies a query's kinds ($2) and date bounds ($3, $4) to
 // chunks c.
