@@ -46,33 +46,46 @@ var _ retrieval.Searcher = (*Keyword)(nil)
 // Scoring every chunk holding any query word is what makes a keyword
 // search slow: a word like "council" is in most chunks. Candidates are
 // therefore narrowed in steps, each taken only when the one before gives
-// fewer than $6 documents: chunks holding two of the query's rarer
-// lexemes (those in at most a third of the chunks), then chunks holding
-// one, then chunks holding any lexeme. A chunk left out at a step holds
-// at most one rare lexeme where $6 documents hold two, so it would rarely
-// have ranked among them. (The figures in docs/postgres.md were measured
-// with these steps.)
+// fewer than $6 documents: chunks holding two of the query's
+// pairLexemes rarest lexemes among its rare ones (those in at most a
+// third of the chunks), then two of any of its rare lexemes (a step
+// skipped when it has no more than pairLexemes of them), then chunks
+// holding one, then chunks holding any lexeme. A chunk left out at a step
+// holds fewer or commoner rare lexemes than $6 documents do, so it would
+// rarely have ranked among them. (The figures in docs/postgres.md were
+// measured with these steps.)
 const keywordQuery = `WITH n AS (
 	SELECT greatest(coalesce((SELECT max(chunks) FROM chunk_stats), (SELECT count(*) FROM chunks)), 1)::float8 AS n
 ), lex AS (
 	SELECT DISTINCT l, to_tsquery('simple', '''' || replace(replace(l, '\', '\\'), '''', '''''') || '''') AS tq
 	FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS l
 ), terms AS (
-	SELECT lex.l, lex.tq, df.df, ln((n.n + 1) / (least(df.df, n.n) + 0.5)) AS idf, df.df <= n.n / 3 AS rare
+	SELECT lex.l, lex.tq, df.df, ln((n.n + 1) / (least(df.df, n.n) + 0.5)) AS idf, df.df <= n.n / 3 AS rare,
+		row_number() OVER (ORDER BY df.df, lex.l) AS nth
 	FROM n, lex, LATERAL (SELECT coalesce(
 		(SELECT ndoc FROM lexeme_stats s WHERE s.lexeme = lex.l),
 		(SELECT count(*) FROM chunks WHERE tsv @@ lex.tq))::float8 AS df) df
 ), q AS (
 	SELECT (SELECT string_agg('(' || a.tq::text || ' & ' || b.tq::text || ')', ' | ')
-			FROM terms a JOIN terms b ON a.l < b.l WHERE a.rare AND b.rare)::tsquery AS pairs,
+			FROM terms a JOIN terms b ON a.l < b.l
+			WHERE a.rare AND b.rare AND a.nth <= ` + pairLexemes + ` AND b.nth <= ` + pairLexemes + `)::tsquery AS top_pairs,
+		CASE WHEN (SELECT count(*) FROM terms WHERE rare) > ` + pairLexemes + ` THEN
+			(SELECT string_agg('(' || a.tq::text || ' & ' || b.tq::text || ')', ' | ')
+				FROM terms a JOIN terms b ON a.l < b.l WHERE a.rare AND b.rare)::tsquery END AS pairs,
 		(SELECT string_agg(tq::text, ' | ') FROM terms WHERE rare)::tsquery AS rare,
 		(SELECT string_agg(tq::text, ' | ') FROM terms)::tsquery AS query
+), top_pair_hits AS (
+	SELECT id, doc_id, ` + chunkScore + ` AS score FROM (
+		SELECT c.id, c.doc_id, c.tsv || ''::tsvector AS tsv FROM chunks c, q
+		WHERE c.tsv @@ q.top_pairs ` + chunkFilter + ` OFFSET 0) c
+), top_pairs_enough AS (
+	SELECT count(DISTINCT doc_id) >= $6 AS ok FROM top_pair_hits
 ), pair_hits AS (
 	SELECT id, doc_id, ` + chunkScore + ` AS score FROM (
 		SELECT c.id, c.doc_id, c.tsv || ''::tsvector AS tsv FROM chunks c, q
-		WHERE c.tsv @@ q.pairs ` + chunkFilter + ` OFFSET 0) c
+		WHERE NOT (SELECT ok FROM top_pairs_enough) AND c.tsv @@ q.pairs ` + chunkFilter + ` OFFSET 0) c
 ), pairs_enough AS (
-	SELECT count(DISTINCT doc_id) >= $6 AS ok FROM pair_hits
+	SELECT (SELECT ok FROM top_pairs_enough) OR count(DISTINCT doc_id) >= $6 AS ok FROM pair_hits
 ), rare_hits AS (
 	SELECT id, doc_id, ` + chunkScore + ` AS score FROM (
 		SELECT c.id, c.doc_id, c.tsv || ''::tsvector AS tsv FROM chunks c, q
@@ -80,6 +93,8 @@ const keywordQuery = `WITH n AS (
 ), rare_enough AS (
 	SELECT (SELECT ok FROM pairs_enough) OR count(DISTINCT doc_id) >= $6 AS ok FROM rare_hits
 ), ranked AS (
+	SELECT id, doc_id, score FROM top_pair_hits WHERE (SELECT ok FROM top_pairs_enough)
+	UNION ALL
 	SELECT id, doc_id, score FROM pair_hits WHERE (SELECT ok FROM pairs_enough)
 	UNION ALL
 	SELECT id, doc_id, score FROM rare_hits WHERE (SELECT ok FROM rare_enough)
@@ -92,6 +107,16 @@ const keywordQuery = `WITH n AS (
 		SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY score DESC, id) AS nth FROM ranked
 	) r WHERE nth <= $5 ORDER BY score DESC, id LIMIT $6
 )`
+
+// pairLexemes caps the first narrowing step of a long question: pairs are
+// first taken among its pairLexemes rarest lexemes only. A question with n
+// rare lexemes makes n(n-1)/2 pairs, each a branch of the tsquery the GIN
+// index evaluates for every chunk holding any of them, and the pairs of its
+// commoner lexemes (a council's name, "road", a year) bring thousands of
+// candidates to score. On the shared corpus's dev suite 9 and 10 left every
+// ranking figure as it was (docs/postgres.md, "Ingest and latency"); 8
+// lowered the hybrid MRR@10 by 0.001 and 6 the keyword recall@5 by 0.04.
+const pairLexemes = "9"
 
 // chunkScore is a candidate chunk c's score: the sum over the query's
 // terms of IDF times ts_rank for that lexeme alone. c.tsv must be an

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/townhall-civic/townhall/corpus"
@@ -193,5 +194,76 @@ func TestKeywordIDF(t *testing.T) {
 	}
 	if got := top("the and of"); got != "" {
 		t.Errorf("stop words alone: got %q, want no hits", got)
+	}
+}
+
+// TestKeywordLongQuestion checks the narrowing steps of a question with
+// more rare lexemes than the first step takes (pairLexemes, 9): pairs of
+// its rarest lexemes first, then pairs of any of its rare lexemes before
+// chunks holding one. kw01..kw12 are rare, kw01 the rarest; filler chunks
+// hold one of them each (kwNN in 2*NN fillers) so their document
+// frequencies follow their numbers.
+func TestKeywordLongQuestion(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, postgres.Options{Dim: 2})
+	var chunks []corpus.Chunk
+	add := func(id, text string) {
+		chunks = append(chunks, corpus.Chunk{ID: id + "~0", DocID: id, Kind: corpus.KindPage, Text: text})
+	}
+	for i := 1; i <= 12; i++ {
+		for j := range 2 * i {
+			add(fmt.Sprintf("filler-%02d-%02d", i, j), fmt.Sprintf("A notice about kw%02d and other matters of the parish.", i))
+		}
+	}
+	for i := range 40 {
+		add(fmt.Sprintf("plain-%02d", i), "A notice about other matters of the parish.")
+	}
+	// Each of these holds two of the rarest lexemes.
+	for i := range 3 {
+		add(fmt.Sprintf("rarest-%d", i), "Minutes on kw01 and kw02 for the parish.")
+	}
+	// Each of these holds two of the commonest of the twelve (kw10 and
+	// kw11 are outside the nine rarest of either question below).
+	for i := range 3 {
+		add(fmt.Sprintf("common-%d", i), "Minutes on kw10 and kw11 for the parish.")
+	}
+	// One short chunk holds kw03 three times: the best single-lexeme
+	// match, left out while three documents hold a pair.
+	add("single", "kw03 kw03 kw03")
+	if err := s.Chunks().Put(ctx, chunks); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RefreshStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	docs := func(q string) []string {
+		t.Helper()
+		hits, err := s.Keyword().Search(ctx, retrieval.Query{Text: q, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range hits {
+			ids = append(ids, h.Chunk.DocID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	tests := []struct {
+		name, q string
+		want    []string
+	}{
+		{"pairs of the rarest", "kw01 kw02 kw03 kw04 kw05 kw06 kw07 kw08 kw09 kw10 kw11 kw12", []string{"rarest-0", "rarest-1", "rarest-2"}},
+		// No chunk holds two of kw03..kw09, kw10 and kw12 (the nine
+		// rarest); the common-* documents hold kw10 and kw11.
+		{"pairs of any rare lexemes next", "kw03 kw04 kw05 kw06 kw07 kw08 kw09 kw10 kw11 kw12", []string{"common-0", "common-1", "common-2"}},
+		// Nine rare lexemes or fewer: one step of pairs, then single
+		// lexemes, where the short chunk ranks first.
+		{"single lexemes last", "kw03 kw04 kw05", []string{"filler-03-00", "filler-03-01", "single"}},
+	}
+	for _, tt := range tests {
+		if got := docs(tt.q); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
