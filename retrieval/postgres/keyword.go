@@ -121,8 +121,9 @@ const pairLexemes = "9"
 // chunkScore is a candidate chunk c's score: the sum over the query's
 // terms of IDF times ts_rank for that lexeme alone. c.tsv must be an
 // in-memory copy (the stored one concatenated with an empty tsvector, in
-// a subquery kept apart by OFFSET 0): a stored tsvector is compressed or out of line (TOAST), and each
-// ts_rank call on it would decompress it again, once per term.
+// a subquery kept apart by OFFSET 0): a stored tsvector is compressed or
+// out of line (TOAST), and each ts_rank call on it would decompress it
+// again, once per term.
 const chunkScore = `(SELECT sum(t.idf * ts_rank('{1,1,1,1}', c.tsv, t.tq, 1)) FROM terms t)`
 
 // chunkFilter applies a query's kinds ($2) and date bounds ($3, $4) to
