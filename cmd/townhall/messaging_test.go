@@ -130,7 +130,7 @@ func startMessagingServerEnv(t *testing.T, extra map[string]string) (*Server, *f
 	for k, v := range extra {
 		vars[k] = v
 	}
-	s := startDemoServer(t, vars)
+	s := startDemoServerAt(t, vars, officeHours())
 	if s.web == nil || s.web.messaging == nil {
 		t.Fatal("messaging not mounted")
 	}

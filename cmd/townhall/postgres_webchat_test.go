@@ -43,7 +43,7 @@ func TestPostgresServeTwoMachines(t *testing.T) {
 		machine := maps.Clone(vars)
 		dirs[i] = t.TempDir()
 		machine["TOWNHALL_DATA"] = dirs[i]
-		servers[i] = startDemoServer(t, machine)
+		servers[i] = startDemoServerAt(t, machine, officeHours())
 		if _, ok := servers[i].web.records.(*wpostgres.DB); !ok {
 			t.Fatalf("machine %d keeps the web chat log in %T, want PostgreSQL", i, servers[i].web.records)
 		}

@@ -22,6 +22,9 @@ type ServerConfig struct {
 	// in the index folder. Its search index sits beside it (foi.bleve).
 	FOIDB  string
 	Logger *slog.Logger
+	// Now is the assistant's clock (office hours, hand-off offers,
+	// timestamps of what it logs); nil means time.Now. Tests set it.
+	Now func() time.Time
 }
 
 // Server is the townhall web service. Tests start it on ":0" with Run and

@@ -108,6 +108,9 @@ func (s *Server) mountWeb(ctx context.Context, mux *http.ServeMux, env config) e
 	if err != nil {
 		return fail(err)
 	}
+	if s.cfg.Now != nil {
+		a.Now = s.cfg.Now
+	}
 	if err := s.store.records.Warm(ctx); err != nil {
 		return fail(err)
 	}

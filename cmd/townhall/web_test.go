@@ -18,6 +18,22 @@ import (
 // serves it on a loopback port until the test ends.
 func startDemoServer(t *testing.T, extra map[string]string) *Server {
 	t.Helper()
+	return startDemoServerAt(t, extra, nil)
+}
+
+// officeHours is a clock for the demo council's assistant that starts on
+// a Wednesday at 11am UK time and runs at the real pace, so tests that
+// hand a conversation to staff find the team at work whatever the time
+// of day they run.
+func officeHours() func() time.Time {
+	start, at := time.Now(), time.Date(2026, 3, 4, 11, 0, 0, 0, time.UTC)
+	return func() time.Time { return at.Add(time.Since(start)) }
+}
+
+// startDemoServerAt is startDemoServer with the assistant's clock set to
+// now (nil: the real clock).
+func startDemoServerAt(t *testing.T, extra map[string]string, now func() time.Time) *Server {
+	t.Helper()
 	dir := t.TempDir()
 	vars := map[string]string{"TOWNHALL_DATA": dir, "TOWNHALL_EMBEDDER": "hashing"}
 	for k, v := range extra {
@@ -28,7 +44,7 @@ func startDemoServer(t *testing.T, extra map[string]string) *Server {
 		t.Fatalf("ingest: %v\n%s", err, out)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := NewServer(ctx, ServerConfig{Addr: "127.0.0.1:0", Manifest: demoManifest}, envConfig(getenv))
+	s, err := NewServer(ctx, ServerConfig{Addr: "127.0.0.1:0", Manifest: demoManifest, Now: now}, envConfig(getenv))
 	if err != nil {
 		cancel()
 		t.Fatal(err)
