@@ -214,14 +214,8 @@ func (db *DB) Claim(ctx context.Context, kind inbound.Kind, now time.Time, lease
 			attempts, now.Add(lease), now, id); err != nil {
 			return err
 		}
-		j = &inbound.Job{Lease: inbound.Lease{Kind: kind, ID: id, Attempt: attempts}, Resident: resident,
-			ConversationID: conv, Source: inbound.Source(src), Created: utc(created)}
-		if kind == inbound.KindInbound {
-			j.Inbound = &channels.Inbound{}
-			return json.Unmarshal([]byte(body), j.Inbound)
-		}
-		j.Outbound = &channels.Outbound{}
-		return json.Unmarshal([]byte(body), j.Outbound)
+		j, err = inbound.NewJob(inbound.Lease{Kind: kind, ID: id, Attempt: attempts}, resident, conv, inbound.Source(src), []byte(body), utc(created))
+		return err
 	})
 	if err != nil {
 		if errors.Is(err, inbound.ErrEmpty) {
@@ -239,14 +233,8 @@ func (db *DB) Finish(ctx context.Context, l inbound.Lease, r inbound.Result) err
 	if err != nil {
 		return err
 	}
-	switch r.State {
-	case inbound.StateQueued, inbound.StateDone, inbound.StateDropped, inbound.StateDead:
-	case inbound.StateHeld:
-		if l.Kind != inbound.KindOutbound {
-			return fmt.Errorf("only outbound jobs are held: %w", channels.ErrInvalid)
-		}
-	default:
-		return fmt.Errorf("finish in state %q: %w", r.State, channels.ErrInvalid)
+	if err := inbound.CheckFinish(l.Kind, r); err != nil {
+		return err
 	}
 	for _, rep := range r.Replies {
 		if err := checkReply(rep); err != nil {
