@@ -1,8 +1,6 @@
 package inbound
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/townhall-civic/townhall/channels"
@@ -44,33 +42,4 @@ type DeliveryRecord struct {
 	Status     channels.DeliveryState
 	ErrorCode  string
 	Updated    time.Time
-}
-
-// NewJob is a claimed job as a store rebuilds it from its columns: the
-// lease, who it is for, and the message decoded from its stored JSON
-// (channels.Inbound for inbound jobs, channels.Outbound for outbound).
-func NewJob(lease Lease, resident, conversationID string, source Source, body []byte, created time.Time) (*Job, error) {
-	j := &Job{Lease: lease, Resident: resident, ConversationID: conversationID, Source: source, Created: created}
-	if lease.Kind == KindInbound {
-		j.Inbound = &channels.Inbound{}
-		return j, json.Unmarshal(body, j.Inbound)
-	}
-	j.Outbound = &channels.Outbound{}
-	return j, json.Unmarshal(body, j.Outbound)
-}
-
-// CheckFinish reports whether a job of kind may be finished with r's
-// state: queued (again), done, dropped or dead, and held for outbound
-// jobs only. Other states wrap channels.ErrInvalid.
-func CheckFinish(kind Kind, r Result) error {
-	switch r.State {
-	case StateQueued, StateDone, StateDropped, StateDead:
-		return nil
-	case StateHeld:
-		if kind != KindOutbound {
-			return fmt.Errorf("only outbound jobs are held: %w", channels.ErrInvalid)
-		}
-		return nil
-	}
-	return fmt.Errorf("finish in state %q: %w", r.State, channels.ErrInvalid)
 }
