@@ -123,7 +123,9 @@ const twilioStatusPath = "/channels/twilio/status"
 // machine serving it. It is what the pool, the webhooks and `townhall
 // messaging` use; the stores' optional abilities (delivery reports, held
 // replies, pruning, Commit and Forget) are found by the pool and the
-// webhooks through type assertions, which the wrappers below keep.
+// webhooks through type assertions. The PostgreSQL store is one as it
+// is; the SQLite one is wrapped only to add Where, and embedding keeps
+// its abilities.
 type queueDB interface {
 	inbound.Store
 	channels.Deduper
@@ -146,17 +148,14 @@ type sqliteQueue struct{ *isqlite.DB }
 
 func (q sqliteQueue) Where() string { return q.Path() }
 
-// pgQueue is the queue in PostgreSQL.
-type pgQueue struct{ *ipostgres.DB }
-
 var (
 	_ queueDB               = sqliteQueue{}
-	_ queueDB               = pgQueue{}
-	_ inbound.DeliveryStore = pgQueue{}
-	_ inbound.Holder        = pgQueue{}
-	_ inbound.Pruner        = pgQueue{}
-	_ channels.Committer    = pgQueue{}
-	_ channels.Forgetter    = pgQueue{}
+	_ queueDB               = (*ipostgres.DB)(nil)
+	_ inbound.DeliveryStore = (*ipostgres.DB)(nil)
+	_ inbound.Holder        = (*ipostgres.DB)(nil)
+	_ inbound.Pruner        = (*ipostgres.DB)(nil)
+	_ channels.Committer    = (*ipostgres.DB)(nil)
+	_ channels.Forgetter    = (*ipostgres.DB)(nil)
 )
 
 // queueLocation is where a manifest's queue lives: a SQLite file, or a
@@ -199,7 +198,7 @@ func openQueue(ctx context.Context, loc queueLocation, mustExist bool) (queueDB,
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL messaging queue (schema %s): %w", loc.Schema, err)
 		}
-		return pgQueue{db}, nil
+		return db, nil
 	}
 	if mustExist {
 		if _, err := os.Stat(loc.Path); err != nil {

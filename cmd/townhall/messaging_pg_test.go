@@ -22,7 +22,7 @@ func TestMessagingPostgres(t *testing.T) {
 	dir := t.TempDir()
 	vars["TOWNHALL_DATA"] = dir
 	s, fake := startMessagingServerEnv(t, vars)
-	if _, ok := s.web.messaging.db.(pgQueue); !ok {
+	if _, ok := s.web.messaging.db.(*ipostgres.DB); !ok {
 		t.Fatalf("queue is %T, want the PostgreSQL queue", s.web.messaging.db)
 	}
 
